@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the integration tests drive as real processes, when it is missing:
+# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI and boto3 (conformance).
+# Fails loudly rather than letting a suite skip silently.
+set -euo pipefail
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+command -v aws >/dev/null 2>&1 || missing+=(awscli)
+python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "missing test dependencies: ${missing[*]} (run as root, or apt-get install them)" >&2
+  exit 1
+fi
+
+echo "installing test dependencies: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# A Debian python3-boto3 serves the system python; make sure the python3 on PATH sees it.
+python3 -c 'import boto3' >/dev/null 2>&1 || {
+  echo "boto3 is not importable by $(command -v python3) after installing python3-boto3" >&2
+  exit 1
+}
