@@ -1,0 +1,148 @@
+using Secretary.Internals;
+
+namespace Secretary;
+
+/// <summary>Settings of a <see cref="SecretCache"/>. Copied when the cache is built; later changes have no effect.</summary>
+public sealed class SecretCacheOptions
+{
+    /// <summary>A name for logs and metrics. <value>Default: <c>default</c>.</value></summary>
+    public string Name { get; set; } = SecretCacheDefaults.Name;
+
+    /// <summary>How long a value is fresh. <value>Default: 300 s. Range: greater than zero, at most 365 days.</value></summary>
+    public TimeSpan DefaultTtl { get; set; } = SecretCacheDefaults.Ttl;
+
+    /// <summary>Per-secret TTLs by secret id; they override <see cref="DefaultTtl"/>.</summary>
+    public IDictionary<string, TimeSpan> SecretTtls { get; set; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Fraction of the TTL after which the first reader starts one background refresh and still
+    /// gets the current value at once. <value>Default: 0.8. Range: greater than 0, at most 1 (1 turns refresh-ahead off).</value>
+    /// </summary>
+    public double RefreshAhead { get; set; } = SecretCacheDefaults.RefreshAhead;
+
+    /// <summary>How old a value may be and still be served, flagged stale, while the store fails transiently. <value>Default: 24 h. Range: zero or more.</value></summary>
+    public TimeSpan MaxStale { get; set; } = SecretCacheDefaults.MaxStale;
+
+    /// <summary>The most entries (secret, stage or version) kept; least recently used go first. <value>Default: 1024. Range: 1 to 1,000,000.</value></summary>
+    public int MaxEntries { get; set; } = SecretCacheDefaults.MaxEntries;
+
+    /// <summary>How long a "not found" answer is remembered. <value>Default: 5 s. Range: zero (off) or more.</value></summary>
+    public TimeSpan NotFoundTtl { get; set; } = SecretCacheDefaults.NotFoundTtl;
+
+    /// <summary>The first retry delay after a transient failure; it doubles per failure. <value>Default: 1 s. Range: greater than zero.</value></summary>
+    public TimeSpan BackoffBase { get; set; } = SecretCacheDefaults.BackoffBase;
+
+    /// <summary>The longest retry delay. <value>Default: 5 min. Range: at least <see cref="BackoffBase"/>.</value></summary>
+    public TimeSpan BackoffMax { get; set; } = SecretCacheDefaults.BackoffMax;
+
+    /// <summary>Random spread of each retry delay, as a fraction of it (±). <value>Default: 0.2. Range: 0 to 0.5.</value></summary>
+    public double BackoffJitter { get; set; } = SecretCacheDefaults.BackoffJitter;
+
+    /// <summary>The longest one store call may take before waiters are released with a timeout error. <value>Default: 15 s. Range: greater than zero.</value></summary>
+    public TimeSpan StoreTimeout { get; set; } = SecretCacheDefaults.StoreTimeout;
+
+    /// <summary>The shortest interval between two explicit refreshes of one secret (<see cref="ISecretCache.RefreshAsync"/>). <value>Default: 1 s. Range: zero or more.</value></summary>
+    public TimeSpan MinRefreshInterval { get; set; } = SecretCacheDefaults.MinRefreshInterval;
+
+    /// <summary>How many batch calls warm-up makes at once. <value>Default: 4. Range: 1 to 64.</value></summary>
+    public int WarmConcurrency { get; set; } = SecretCacheDefaults.WarmConcurrency;
+
+    /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            problems.Add("Name must not be empty.");
+        }
+
+        CheckTtl(problems, nameof(DefaultTtl), DefaultTtl);
+        foreach (var (id, ttl) in SecretTtls ?? new Dictionary<string, TimeSpan>())
+        {
+            if (!SecretIds.IsValid(id))
+            {
+                problems.Add($"SecretTtls has an invalid secret id (1 to {SecretRequest.MaxSecretIdLength} characters).");
+            }
+
+            CheckTtl(problems, $"SecretTtls[{id}]", ttl);
+        }
+
+        if (double.IsNaN(RefreshAhead) || RefreshAhead <= 0 || RefreshAhead > 1)
+        {
+            problems.Add($"RefreshAhead must be greater than 0 and at most 1 (was {RefreshAhead}).");
+        }
+
+        if (MaxStale < TimeSpan.Zero)
+        {
+            problems.Add($"MaxStale must be zero or more (was {MaxStale}).");
+        }
+
+        if (MaxEntries is < 1 or > 1_000_000)
+        {
+            problems.Add($"MaxEntries must be 1 to 1,000,000 (was {MaxEntries}).");
+        }
+
+        if (NotFoundTtl < TimeSpan.Zero)
+        {
+            problems.Add($"NotFoundTtl must be zero or more (was {NotFoundTtl}).");
+        }
+
+        if (BackoffBase <= TimeSpan.Zero)
+        {
+            problems.Add($"BackoffBase must be greater than zero (was {BackoffBase}).");
+        }
+
+        if (BackoffMax < BackoffBase)
+        {
+            problems.Add($"BackoffMax must be at least BackoffBase (was {BackoffMax}).");
+        }
+
+        if (double.IsNaN(BackoffJitter) || BackoffJitter is < 0 or > 0.5)
+        {
+            problems.Add($"BackoffJitter must be 0 to 0.5 (was {BackoffJitter}).");
+        }
+
+        if (StoreTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"StoreTimeout must be greater than zero (was {StoreTimeout}).");
+        }
+
+        if (MinRefreshInterval < TimeSpan.Zero)
+        {
+            problems.Add($"MinRefreshInterval must be zero or more (was {MinRefreshInterval}).");
+        }
+
+        if (WarmConcurrency is < 1 or > 64)
+        {
+            problems.Add($"WarmConcurrency must be 1 to 64 (was {WarmConcurrency}).");
+        }
+
+        return problems;
+    }
+
+    /// <summary>A copy, so the cache is immune to later changes by the caller.</summary>
+    public SecretCacheOptions Duplicate() => new()
+    {
+        Name = Name,
+        DefaultTtl = DefaultTtl,
+        SecretTtls = new Dictionary<string, TimeSpan>(SecretTtls ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal),
+        RefreshAhead = RefreshAhead,
+        MaxStale = MaxStale,
+        MaxEntries = MaxEntries,
+        NotFoundTtl = NotFoundTtl,
+        BackoffBase = BackoffBase,
+        BackoffMax = BackoffMax,
+        BackoffJitter = BackoffJitter,
+        StoreTimeout = StoreTimeout,
+        MinRefreshInterval = MinRefreshInterval,
+        WarmConcurrency = WarmConcurrency,
+    };
+
+    internal static void CheckTtl(List<string> problems, string name, TimeSpan ttl)
+    {
+        if (ttl <= TimeSpan.Zero || ttl > SecretCacheDefaults.MaxTtl)
+        {
+            problems.Add($"{name} must be greater than zero and at most 365 days (was {ttl}).");
+        }
+    }
+}
