@@ -1,17 +1,69 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Secretary.Emulator;
 
 namespace Secretary.Cli.Commands;
 
-/// <summary><c>secretary emulator</c>: placeholder until the emulator lands (issue 3).</summary>
+/// <summary><c>secretary emulator</c>: runs the local Secrets Manager emulator until Ctrl+C (or SIGTERM).</summary>
 internal static class EmulatorCommand
 {
     public static Command Create()
     {
-        var command = new Command("emulator", "Run the local Secrets Manager emulator.");
-        command.SetAction(_ =>
+        var port = new Option<int>("--port", "-p") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 4566 };
+        var seed = new Option<string?>("--seed") { Description = "JSON file of name -> string or object to preload (the samples/dev-secrets.json format)." };
+        var data = new Option<string?>("--data") { Description = "File that persists every change atomically and is reloaded at start." };
+        var accessKey = new Option<string>("--access-key") { Description = "Access key id requests must be signed with.", DefaultValueFactory = _ => "test" };
+        var secretKey = new Option<string>("--secret-key") { Description = "Secret access key requests must be signed with.", DefaultValueFactory = _ => "test" };
+        var region = new Option<string>("--region") { Description = "Default region (for the seed file).", DefaultValueFactory = _ => "us-east-1" };
+        var verbose = new Option<bool>("--verbose") { Description = "Log every call (operation and outcome, never values)." };
+
+        var command = new Command("emulator", "Run the local Secrets Manager emulator (AWS CLI and SDKs work with --endpoint-url).")
         {
-            Console.Error.WriteLine("secretary emulator: not built yet.");
-            return 1;
+            port, seed, data, accessKey, secretKey, region, verbose,
+        };
+        command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
+        {
+            var options = new EmulatorOptions
+            {
+                Port = parse.GetValue(port),
+                SeedFile = parse.GetValue(seed),
+                DataFile = parse.GetValue(data),
+                AccessKey = parse.GetValue(accessKey)!,
+                SecretKey = parse.GetValue(secretKey)!,
+                DefaultRegion = parse.GetValue(region)!,
+            };
+
+            using var loggerFactory = LoggerFactory.Create(logging => logging
+                .AddSimpleConsole(console => console.SingleLine = true)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
+            EmulatorServer server;
+            try
+            {
+                server = await EmulatorServer.StartAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException)
+            {
+                await Console.Error.WriteLineAsync($"secretary emulator: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            await using (server.ConfigureAwait(false))
+            {
+                Console.WriteLine($"Secrets Manager emulator listening on {server.Endpoint} (region {options.DefaultRegion}, access key {options.AccessKey}).");
+                Console.WriteLine($"  aws --endpoint-url {server.Endpoint.ToString().TrimEnd('/')} secretsmanager list-secrets");
+                Console.WriteLine($"  admin: {server.Endpoint}_emulator/requests");
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Console.WriteLine("Stopping.");
+                }
+            }
+
+            return 0;
         });
         return command;
     }

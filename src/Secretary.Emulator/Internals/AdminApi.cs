@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Secretary.Emulator.Internals;
+
+/// <summary>The unsigned, loopback-only admin API under <c>/_emulator/</c>.</summary>
+internal sealed class AdminApi
+{
+    public const string Prefix = "/_emulator";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    private readonly RequestCounter _counter;
+    private readonly FaultInjector _faults;
+    private readonly SecretStore _store;
+
+    public AdminApi(RequestCounter counter, FaultInjector faults, SecretStore store)
+    {
+        _counter = counter;
+        _faults = faults;
+        _store = store;
+    }
+
+    public static bool Handles(HttpContext context) => context.Request.Path.StartsWithSegments(Prefix, StringComparison.Ordinal);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is not null && !IPAddress.IsLoopback(remote))
+        {
+            await WriteAsync(context, 403, new JsonObject { ["error"] = "The admin API answers loopback clients only." }).ConfigureAwait(false);
+            return;
+        }
+
+        var path = context.Request.Path.Value!.TrimEnd('/');
+        var method = context.Request.Method;
+        switch (path)
+        {
+            case Prefix + "/health" when HttpMethods.IsGet(method):
+                await WriteAsync(context, 200, new JsonObject { ["status"] = "ok", ["secrets"] = _store.Count }).ConfigureAwait(false);
+                break;
+            case Prefix + "/requests" when HttpMethods.IsGet(method):
+                await WriteAsync(context, 200, CountsJson(_counter.Snapshot())).ConfigureAwait(false);
+                break;
+            case Prefix + "/requests/reset" when HttpMethods.IsPost(method):
+                _counter.Reset();
+                context.Response.StatusCode = 204;
+                break;
+            case Prefix + "/faults" when HttpMethods.IsGet(method):
+                await WriteAsync(context, 200, JsonSerializer.SerializeToNode(_faults.Current, Json)!).ConfigureAwait(false);
+                break;
+            case Prefix + "/faults" when HttpMethods.IsPost(method) || HttpMethods.IsPut(method):
+                await SetFaultsAsync(context).ConfigureAwait(false);
+                break;
+            case Prefix + "/faults" when HttpMethods.IsDelete(method):
+                _faults.Clear();
+                context.Response.StatusCode = 204;
+                break;
+            case Prefix + "/reset" when HttpMethods.IsPost(method):
+                _faults.Clear();
+                _counter.Reset();
+                _store.Clear();
+                context.Response.StatusCode = 204;
+                break;
+            case Prefix + "/health" or Prefix + "/requests" or Prefix + "/requests/reset" or Prefix + "/faults" or Prefix + "/reset":
+                await WriteAsync(context, 405, new JsonObject { ["error"] = $"{method} is not allowed on {path}." }).ConfigureAwait(false);
+                break;
+            default:
+                await WriteAsync(context, 404, new JsonObject { ["error"] = $"No admin endpoint {path}." }).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    internal static JsonObject CountsJson(EmulatorRequestCounts counts)
+    {
+        var operations = new JsonObject();
+        foreach (var (name, count) in counts.Operations)
+        {
+            operations[name] = count;
+        }
+
+        return new JsonObject
+        {
+            ["total"] = counts.Total,
+            ["operations"] = operations,
+            ["faulted"] = counts.Faulted,
+            ["failed"] = counts.Failed,
+        };
+    }
+
+    private async Task SetFaultsAsync(HttpContext context)
+    {
+        EmulatorFaults? faults;
+        try
+        {
+            faults = await JsonSerializer.DeserializeAsync<EmulatorFaults>(context.Request.Body, new JsonSerializerOptions
+            {
+                UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+            }, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            await WriteAsync(context, 400, new JsonObject { ["error"] = "Invalid faults document: " + ex.Message }).ConfigureAwait(false);
+            return;
+        }
+
+        if (faults is null)
+        {
+            await WriteAsync(context, 400, new JsonObject { ["error"] = "Send a JSON object." }).ConfigureAwait(false);
+            return;
+        }
+
+        var problems = _faults.Set(faults);
+        if (problems.Count > 0)
+        {
+            var errors = new JsonArray();
+            foreach (var problem in problems)
+            {
+                errors.Add(problem);
+            }
+
+            await WriteAsync(context, 400, new JsonObject { ["error"] = "Invalid faults document.", ["problems"] = errors }).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteAsync(context, 200, JsonSerializer.SerializeToNode(_faults.Current, Json)!).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(HttpContext context, int status, JsonNode body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+    }
+}

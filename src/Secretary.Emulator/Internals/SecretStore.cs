@@ -1,0 +1,215 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Secretary.Emulator.Internals;
+
+/// <summary>
+/// The emulator's secrets, per region, behind one lock. Every mutation is persisted (when a data file is set)
+/// before the lock is released, so a call is answered only once its change is on disk.
+/// </summary>
+internal sealed class SecretStore
+{
+    private const string SuffixAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    private static readonly JsonSerializerOptions FileJson = new() { WriteIndented = true };
+
+    private readonly Dictionary<string, Dictionary<string, SecretRecord>> _regions = new(StringComparer.Ordinal);
+    private readonly string? _dataFile;
+    private long _sequence;
+
+    public SecretStore(string accountId, TimeProvider timeProvider, string? dataFile)
+    {
+        AccountId = accountId;
+        TimeProvider = timeProvider;
+        _dataFile = dataFile is null ? null : Path.GetFullPath(dataFile);
+    }
+
+    public Lock Sync { get; } = new();
+
+    public string AccountId { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public DateTimeOffset Now => TimeProvider.GetUtcNow();
+
+    /// <summary>Loads the data file if it exists. Returns the number of secrets loaded.</summary>
+    public int Load()
+    {
+        if (_dataFile is null || !File.Exists(_dataFile))
+        {
+            return 0;
+        }
+
+        DataFileDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<DataFileDocument>(File.ReadAllText(_dataFile), FileJson);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The emulator data file '{_dataFile}' is not valid JSON ({ex.Message}); fix or delete it.", ex);
+        }
+
+        lock (Sync)
+        {
+            _regions.Clear();
+            _sequence = document?.Sequence ?? 0;
+            foreach (var secret in document?.Secrets ?? [])
+            {
+                Region(secret.Region)[secret.Name] = secret;
+            }
+
+            return document?.Secrets.Count ?? 0;
+        }
+    }
+
+    public Dictionary<string, SecretRecord> Region(string region)
+    {
+        if (!_regions.TryGetValue(region, out var secrets))
+        {
+            secrets = new Dictionary<string, SecretRecord>(StringComparer.Ordinal);
+            _regions[region] = secrets;
+        }
+
+        return secrets;
+    }
+
+    /// <summary>Removes secrets whose recovery window has ended. Caller holds <see cref="Sync"/>.</summary>
+    public void PurgeExpired()
+    {
+        var now = Now;
+        var changed = false;
+        foreach (var secrets in _regions.Values)
+        {
+            foreach (var secret in secrets.Values.Where(s => s.DeletionDate is { } d && d <= now).ToList())
+            {
+                secrets.Remove(secret.Name);
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            Persist();
+        }
+    }
+
+    /// <summary>Finds a secret by name, full ARN or partial ARN (the ARN without its 6-character suffix). Caller holds <see cref="Sync"/>.</summary>
+    public SecretRecord? Find(string region, string secretId)
+    {
+        var secrets = Region(region);
+        if (!secretId.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            return secrets.GetValueOrDefault(secretId);
+        }
+
+        var parts = secretId.Split(':', 7);
+        if (parts.Length != 7 || parts[2] != EmulatorConstants.ServiceName || parts[5] != "secret"
+            || !string.Equals(parts[3], region, StringComparison.Ordinal) || !string.Equals(parts[4], AccountId, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        foreach (var secret in secrets.Values)
+        {
+            if (string.Equals(secret.Arn, secretId, StringComparison.Ordinal))
+            {
+                return secret;
+            }
+        }
+
+        return secrets.GetValueOrDefault(parts[6]);
+    }
+
+    public SecretRecord Require(string region, string secretId) =>
+        Find(region, secretId) ?? throw EmulatorException.NotFound("Secrets Manager can't find the specified secret.");
+
+    public SecretRecord NewSecret(string region, string name)
+    {
+        var now = Now;
+        var suffix = RandomNumberGenerator.GetString(SuffixAlphabet, 6);
+        var secret = new SecretRecord
+        {
+            Region = region,
+            Name = name,
+            Arn = $"arn:aws:secretsmanager:{region}:{AccountId}:secret:{name}-{suffix}",
+            CreatedDate = now,
+            LastChangedDate = now,
+            Sequence = ++_sequence,
+        };
+        Region(region)[name] = secret;
+        return secret;
+    }
+
+    public void Remove(SecretRecord secret) => Region(secret.Region).Remove(secret.Name);
+
+    public IEnumerable<SecretRecord> All(string region) => Region(region).Values;
+
+    public int Count
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _regions.Values.Sum(r => r.Count);
+            }
+        }
+    }
+
+    /// <summary>Forgets every secret (and persists the empty state). Caller must not hold <see cref="Sync"/>.</summary>
+    public void Clear()
+    {
+        lock (Sync)
+        {
+            _regions.Clear();
+            Persist();
+        }
+    }
+
+    /// <summary>Writes the whole state to the data file atomically: temp file, flush to disk, rename. Caller holds <see cref="Sync"/>.</summary>
+    public void Persist()
+    {
+        if (_dataFile is null)
+        {
+            return;
+        }
+
+        var document = new DataFileDocument
+        {
+            Sequence = _sequence,
+            Secrets = [.. _regions.Values.SelectMany(r => r.Values).OrderBy(s => s.Sequence)],
+        };
+        var directory = Path.GetDirectoryName(_dataFile)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, "." + Path.GetFileName(_dataFile) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                JsonSerializer.Serialize(stream, document, FileJson);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, _dataFile, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw new EmulatorException("InternalServiceError", "The emulator could not write its data file: " + ex.Message, 500);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
