@@ -76,7 +76,7 @@ public sealed class SecretCacheStats
     public string? Backplane { get; init; }
 
     /// <summary>The snapshot as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, SecretaryJsonContext.Default.SecretCacheStats);
+    public string ToJson() => JsonSerializer.Serialize(this, SecretaryJsonContext.Readable.SecretCacheStats);
 
     /// <summary>The status word for an average age: empty, very_fresh (&lt; 60 s), healthy (&lt; 180 s), aging (&lt; 300 s), stale.</summary>
     public static string StatusFor(int entries, double averageAgeSeconds) => entries == 0

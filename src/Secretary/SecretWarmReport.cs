@@ -32,5 +32,5 @@ public sealed class SecretWarmReport
     public int StoreCalls { get; init; }
 
     /// <summary>The report as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, SecretaryJsonContext.Default.SecretWarmReport);
+    public string ToJson() => JsonSerializer.Serialize(this, SecretaryJsonContext.Readable.SecretWarmReport);
 }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Secretary.Internals;
@@ -5,4 +7,12 @@ namespace Secretary.Internals;
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(SecretCacheStats))]
 [JsonSerializable(typeof(SecretWarmReport))]
-internal sealed partial class SecretaryJsonContext : JsonSerializerContext;
+internal sealed partial class SecretaryJsonContext : JsonSerializerContext
+{
+    /// <summary>Indented, and without escaping quotes and non-ASCII text (documents for people and scrapers, not HTML).</summary>
+    public static SecretaryJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
