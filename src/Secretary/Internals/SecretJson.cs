@@ -24,8 +24,15 @@ internal sealed class SecretJson
     /// <summary>Top-level keys of a JSON object; null when the value is not a JSON object.</summary>
     public FrozenDictionary<string, string>? Values { get; }
 
+    [ThreadStatic]
+    private static long _parseCount;
+
+    /// <summary>How many values this thread parsed (tests check parse-once-per-version with it).</summary>
+    public static long ParseCount => _parseCount;
+
     public static SecretJson Parse(string? text)
     {
+        _parseCount++;
         if (text is null)
         {
             return new SecretJson(default, null, "is binary, not a JSON object");

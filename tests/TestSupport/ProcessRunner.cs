@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Secretary.Testing;
+
+/// <summary>Runs a process to completion (bounded), capturing its output.</summary>
+public static class ProcessRunner
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>The configuration this test assembly was built in (Debug or Release).</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{System.IO.Path.DirectorySeparatorChar}Release{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    /// <summary>The built CLI (Secretary.Cli.dll, the <c>secretary</c> command).</summary>
+    public static string CliDll => System.IO.Path.Combine(RepoRoot.Path, "src", "Secretary.Cli", "bin", Configuration, "net10.0", "Secretary.Cli.dll");
+
+    public static Task<Result> RunCliAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null) =>
+        RunAsync("dotnet", ["exec", CliDll, .. args], environment, stdin, timeout);
+
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
+            UseShellExecute = false,
+            WorkingDirectory = RepoRoot.Path,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {fileName}.");
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish in time.");
+        }
+
+        process.WaitForExit(); // flush the output handlers
+        return new Result(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+}
