@@ -25,6 +25,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     private readonly SecretStore _store;
     private readonly CancellationTokenSource _stopping;
     private readonly ILogger _logger;
+    private ProtocolHandler _handler = null!;
     private int _stopped;
 
     private EmulatorServer(
@@ -113,7 +114,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         var app = builder.Build();
         app.Run(context => AdminApi.Handles(context) ? admin.HandleAsync(context) : handler.HandleAsync(context));
 
-        var server = new EmulatorServer(app, options, store, operations, counter, faults, stopping, logger);
+        var server = new EmulatorServer(app, options, store, operations, counter, faults, stopping, logger) { _handler = handler };
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -139,6 +140,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             _ => host,
         };
     }
+
+    /// <summary>Gets the number of protocol calls being handled right now.</summary>
+    internal int InFlight => _handler.InFlight;
 
     /// <summary>Returns a snapshot of the calls received so far (the same numbers as <c>GET /_emulator/requests</c>).</summary>
     /// <returns>The counts.</returns>

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -12,6 +13,8 @@ namespace Secretary.Emulator.Internals;
 /// </summary>
 internal sealed partial class ProtocolHandler
 {
+    private static readonly JsonSerializerOptions ResponseJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly SecretOperations _operations;
     private readonly SigV4Verifier _verifier;
     private readonly RequestCounter _counter;
@@ -19,6 +22,7 @@ internal sealed partial class ProtocolHandler
     private readonly TimeProvider _timeProvider;
     private readonly CancellationToken _stopping;
     private readonly ILogger _logger;
+    private int _inFlight;
 
     public ProtocolHandler(
         SecretOperations operations,
@@ -38,7 +42,23 @@ internal sealed partial class ProtocolHandler
         _logger = logger;
     }
 
+    /// <summary>Gets the number of protocol calls being handled right now (tests use it to see a delay end).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await HandleCoreAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
     {
         var request = context.Request;
         if (!HttpMethods.IsPost(request.Method) || request.Path != "/")
@@ -86,7 +106,7 @@ internal sealed partial class ProtocolHandler
             var input = ParseBody(body);
             var response = _operations.Invoke(operation, region, input);
             Log.Handled(_logger, operation, region, 200);
-            await WriteJsonAsync(context, 200, response.ToJsonString()).ConfigureAwait(false);
+            await WriteJsonAsync(context, 200, response.ToJsonString(ResponseJson)).ConfigureAwait(false);
         }
         catch (EmulatorException ex)
         {
@@ -228,7 +248,7 @@ internal sealed partial class ProtocolHandler
 
         context.Response.Headers["x-amzn-ErrorType"] = error.Type;
         var body = new JsonObject { ["__type"] = error.Type, ["message"] = error.Message };
-        await WriteJsonAsync(context, error.StatusCode, body.ToJsonString()).ConfigureAwait(false);
+        await WriteJsonAsync(context, error.StatusCode, body.ToJsonString(ResponseJson)).ConfigureAwait(false);
     }
 
     private static async Task WriteJsonAsync(HttpContext context, int status, string json)

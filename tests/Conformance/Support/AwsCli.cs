@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace Secretary.Conformance.Support;
+
+/// <summary>The official AWS CLI against an emulator: <c>aws --endpoint-url ... secretsmanager ...</c>.</summary>
+internal sealed class AwsCli
+{
+    private readonly string _endpoint;
+
+    public AwsCli(string endpoint) => _endpoint = endpoint;
+
+    public static Dictionary<string, string?> Environment(string secretKey = "test", string accessKey = "test", string region = "us-east-1") => new()
+    {
+        ["AWS_ACCESS_KEY_ID"] = accessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = secretKey,
+        ["AWS_DEFAULT_REGION"] = region,
+        ["AWS_REGION"] = region,
+        ["AWS_SESSION_TOKEN"] = null,
+        ["AWS_PROFILE"] = null,
+        ["AWS_CONFIG_FILE"] = "/dev/null",
+        ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+        ["AWS_PAGER"] = string.Empty,
+        ["AWS_MAX_ATTEMPTS"] = "1",
+        ["AWS_RETRY_MODE"] = "standard",
+    };
+
+    public Task<ProcessRunner.Result> RunAsync(string[] arguments, string secretKey = "test", string accessKey = "test", string region = "us-east-1") =>
+        ProcessRunner.RunAsync("aws", ["--endpoint-url", _endpoint, "--output", "json", "secretsmanager", .. arguments], Environment(secretKey, accessKey, region));
+
+    /// <summary>Runs and asserts success; returns the JSON output (an empty object when the command prints nothing).</summary>
+    public async Task<JsonObject> OkAsync(params string[] arguments)
+    {
+        var result = await RunAsync(arguments);
+        Assert.True(result.ExitCode == 0, $"aws secretsmanager {string.Join(' ', arguments)} failed: {result}");
+        return string.IsNullOrWhiteSpace(result.Stdout) ? [] : JsonNode.Parse(result.Stdout)!.AsObject();
+    }
+
+    /// <summary>Runs and asserts the CLI reports the service error <paramref name="errorCode"/>.</summary>
+    public async Task<ProcessRunner.Result> ErrorAsync(string errorCode, string[] arguments, string secretKey = "test", string accessKey = "test")
+    {
+        var result = await RunAsync(arguments, secretKey, accessKey);
+        Assert.True(result.ExitCode != 0, $"aws secretsmanager {string.Join(' ', arguments)} should have failed: {result}");
+        Assert.True(result.Stderr.Contains($"({errorCode})", StringComparison.Ordinal), $"expected ({errorCode}) in: {result}");
+        return result;
+    }
+}
