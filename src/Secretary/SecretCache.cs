@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -26,7 +25,8 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SecretCacheMetrics _metrics;
-    private readonly ConcurrentDictionary<SecretRequest, CacheEntry> _entries = new();
+    private readonly EntryTable _table = new();
+    private readonly DueTimer _due;
     private readonly Lock _evictionGate = new();
     private readonly StripedCounter _hits = new();
     private readonly StripedCounter _misses = new();
@@ -72,6 +72,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         _minRefreshInterval = ToTimestamp(options.MinRefreshInterval);
         _touchInterval = ToTimestamp(TimeSpan.FromMilliseconds(1));
         _metrics = new SecretCacheMetrics(options.Name, meterFactory, this);
+        _due = new DueTimer(this, _time);
     }
 
     /// <inheritdoc />
@@ -96,19 +97,16 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
     /// <inheritdoc />
     public ValueTask<Secret> GetAsync(string secretId, SecretReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        // The hit path: one dictionary lookup, one clock read, no lock, no allocation.
+        // The hit path: one string-keyed lookup and a flag; no clock read, no lock, no allocation.
+        // The cache's timer marks values due when their refresh time passes; due values take the checked path.
         if (options is null
             && secretId is { Length: > 0 and <= SecretRequest.MaxSecretIdLength }
-            && _entries.TryGetValue(new SecretRequest(secretId, null, SecretRequest.CurrentStage), out var entry)
-            && entry.Value is { } value)
+            && _table.TryGetCurrent(secretId, out var entry)
+            && entry.Value is { Due: false } value)
         {
-            var now = _time.GetTimestamp();
-            if (now < value.RefreshAt)
-            {
-                Touch(entry, now);
-                _hits.Increment();
-                return new ValueTask<Secret>(value.Secret);
-            }
+            Touch(entry, Volatile.Read(ref _due.CoarseNow));
+            _hits.Increment();
+            return new ValueTask<Secret>(value.Secret);
         }
 
         var lookup = LookupAsync(secretId, options, cancellationToken);
@@ -127,6 +125,10 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         var entry = GetOrAddEntry(policy.Key);
         var now = _time.GetTimestamp();
         Touch(entry, now);
+        if (now > Volatile.Read(ref _due.CoarseNow))
+        {
+            Volatile.Write(ref _due.CoarseNow, now);
+        }
 
         if (entry.Negative is { } negative && now < negative.Until)
         {
@@ -239,10 +241,10 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
     {
         ArgumentNullException.ThrowIfNull(secretId);
         var removed = 0;
-        foreach (var (key, entry) in _entries)
+        foreach (var entry in _table.All())
         {
             var secret = entry.Value?.Secret;
-            if (key.SecretId == secretId || secret?.Name == secretId || secret?.Arn == secretId)
+            if (entry.Key.SecretId == secretId || secret?.Name == secretId || secret?.Arn == secretId)
             {
                 removed += Remove(entry, evicting: false) ? 1 : 0;
             }
@@ -255,7 +257,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
     public void Clear()
     {
         var removed = 0;
-        foreach (var (_, entry) in _entries)
+        foreach (var entry in _table.All())
         {
             removed += Remove(entry, evicting: false) ? 1 : 0;
         }
@@ -270,7 +272,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         var names = new HashSet<string>(StringComparer.Ordinal);
         int entries = 0, staleEntries = 0;
         double oldest = 0, newest = double.MaxValue, total = 0;
-        foreach (var (key, entry) in _entries)
+        foreach (var entry in _table.All())
         {
             if (entry.Value is not { } value)
             {
@@ -316,14 +318,48 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         };
     }
 
-    /// <summary>Releases the cache's private meter.</summary>
-    public void Dispose() => _metrics.Dispose();
+    /// <summary>Stops the cache's timer and releases its private meter.</summary>
+    public void Dispose()
+    {
+        _due.Dispose();
+        _metrics.Dispose();
+    }
+
+    /// <summary>Marks values whose refresh time has passed; returns when the timer should fire next.</summary>
+    internal long MarkDue(long now, long latest)
+    {
+        var next = long.MaxValue;
+        foreach (var entry in _table.All())
+        {
+            if (entry.Value is not { } value)
+            {
+                continue;
+            }
+
+            next = Math.Min(next, latest);
+            if (value.Due)
+            {
+                continue;
+            }
+
+            if (now >= value.RefreshAt)
+            {
+                value.Due = true;
+            }
+            else
+            {
+                next = Math.Min(next, value.RefreshAt);
+            }
+        }
+
+        return next;
+    }
 
     internal double OldestAgeSeconds()
     {
         var now = _time.GetTimestamp();
         long oldest = 0;
-        foreach (var (_, entry) in _entries)
+        foreach (var entry in _table.All())
         {
             if (entry.Value is { } value)
             {
@@ -492,6 +528,11 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
             entry.Flight = null;
         }
 
+        if (stored)
+        {
+            _due.Schedule(value.RefreshAt, now);
+        }
+
         if (stored && previousVersion is not null && previousVersion != secret.VersionId)
         {
             Log.VersionChanged(_logger, _options.Name, entry.Key.SecretId, previousVersion, secret.VersionId);
@@ -627,14 +668,14 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
 
     private CacheEntry GetOrAddEntry(SecretRequest key)
     {
-        if (_entries.TryGetValue(key, out var entry))
+        if (_table.TryGet(key, out var entry))
         {
             return entry;
         }
 
         var now = _time.GetTimestamp();
         var created = new CacheEntry(key, TtlFor(key.SecretId), now);
-        entry = _entries.GetOrAdd(key, created);
+        entry = _table.GetOrAdd(created);
         if (ReferenceEquals(entry, created) && Interlocked.Increment(ref _entryCount) > _options.MaxEntries)
         {
             Evict(keep: created);
@@ -651,7 +692,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
             while (Volatile.Read(ref _entryCount) > _options.MaxEntries)
             {
                 CacheEntry? victim = null;
-                foreach (var (_, candidate) in _entries)
+                foreach (var candidate in _table.All())
                 {
                     if (!ReferenceEquals(candidate, keep) && !candidate.HasFlight
                         && (victim is null || Volatile.Read(ref candidate.LastAccess) < Volatile.Read(ref victim.LastAccess)))
@@ -682,7 +723,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
             entry.Removed = true;
         }
 
-        if (_entries.TryRemove(new KeyValuePair<SecretRequest, CacheEntry>(entry.Key, entry)))
+        if (_table.TryRemove(entry))
         {
             Interlocked.Decrement(ref _entryCount);
         }

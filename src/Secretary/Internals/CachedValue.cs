@@ -1,6 +1,10 @@
 namespace Secretary.Internals;
 
-/// <summary>An immutable cached value with its timestamps (in <see cref="TimeProvider"/> timestamp units).</summary>
+/// <summary>
+/// A cached value with its timestamps (in <see cref="TimeProvider"/> timestamp units). Immutable
+/// but for <see cref="Due"/>, which the cache's timer sets once <see cref="RefreshAt"/> has
+/// passed, so the hit path needs no clock read: a hit is "entry found and not due".
+/// </summary>
 internal sealed class CachedValue(Secret secret, long fetchedAt, long refreshAt, long expiresAt)
 {
     public Secret Secret { get; } = secret;
@@ -12,4 +16,7 @@ internal sealed class CachedValue(Secret secret, long fetchedAt, long refreshAt,
 
     /// <summary>When the value is past the entry's own TTL.</summary>
     public long ExpiresAt { get; } = expiresAt;
+
+    /// <summary>True once <see cref="RefreshAt"/> has passed: reads then take the checked path.</summary>
+    public volatile bool Due;
 }
