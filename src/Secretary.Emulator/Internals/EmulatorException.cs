@@ -10,23 +10,6 @@ internal sealed class EmulatorException : Exception
         StatusCode = statusCode;
     }
 
-    public EmulatorException()
-        : this("InternalServiceError", "An internal error occurred.", 500)
-    {
-    }
-
-    public EmulatorException(string message)
-        : this("InternalServiceError", message, 500)
-    {
-    }
-
-    public EmulatorException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Type = "InternalServiceError";
-        StatusCode = 500;
-    }
-
     public string Type { get; }
 
     public int StatusCode { get; }
