@@ -3,7 +3,11 @@
 # (what the PublicApiAnalyzers code fix does in an IDE). Review the diff before committing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in src/*/; do
+# Usage: scripts/update-public-api.sh [src/Project ...]   (default: every project under src/)
+projects=("$@")
+[[ ${#projects[@]} -gt 0 ]] || projects=(src/*/)
+for project in "${projects[@]}"; do
+  project="${project%/}/"
   [[ -f "$project/PublicAPI.Unshipped.txt" ]] || continue
   out=$(dotnet build "$project" -nologo 2>&1 || true)
   symbols=$(grep -o "error RS0016: Symbol '.*' is not part of the declared public API" <<<"$out" \

@@ -5,5 +5,6 @@ var root = new RootCommand("Secretary: a cached, fail-safe secrets manager and l
 root.Subcommands.Add(GetCommand.Create());
 root.Subcommands.Add(WarmCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

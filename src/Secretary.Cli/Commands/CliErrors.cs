@@ -29,7 +29,7 @@ internal static class CliErrors
             await Console.Error.WriteLineAsync($"error: {ex.Category}: {ex.Message}").ConfigureAwait(false);
             return ExitCode(ex.Category);
         }
-        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidOperationException or Secretary.Agent.AgentConfigurationException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal)}: {ex.Message}").ConfigureAwait(false);
             return Usage;

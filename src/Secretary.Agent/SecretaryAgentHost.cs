@@ -1,0 +1,137 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using Secretary.Agent.Internals;
+
+namespace Secretary.Agent;
+
+/// <summary>
+/// A running agent: Kestrel on loopback (127.0.0.1:2773 by default), one <see cref="SecretCache"/>
+/// over the given store, the AWS agent's routes, health, stats and Prometheus metrics.
+/// </summary>
+public sealed class SecretaryAgentHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SecretaryAgentHost(WebApplication app, Uri address, AgentToken token, ISecretCache cache)
+    {
+        _app = app;
+        Address = address;
+        TokenSource = token.Source;
+        TokenFile = token.FilePath;
+        Cache = cache;
+    }
+
+    /// <summary>Where the agent listens, e.g. http://127.0.0.1:2773/.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Where the token came from (never the token).</summary>
+    public string TokenSource { get; }
+
+    /// <summary>The file holding the token, when there is one.</summary>
+    public string? TokenFile { get; }
+
+    /// <summary>The agent's cache.</summary>
+    public ISecretCache Cache { get; }
+
+    /// <summary>Starts an agent over <paramref name="store"/>.</summary>
+    /// <param name="options">Settings; validated, every problem reported in one <see cref="AgentConfigurationException"/>.</param>
+    /// <param name="store">Where secrets come from; disposed with the agent when disposable.</param>
+    /// <param name="configureLogging">Adds log providers; by default one line per message on the console at <see cref="SecretaryAgentOptions.LogLevel"/>.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<SecretaryAgentHost> StartAsync(
+        SecretaryAgentOptions options,
+        ISecretStore store,
+        Action<ILoggingBuilder>? configureLogging = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        SecretaryAgentConfiguration.Validate(options);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "secretary-agent", Args = [] });
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Listen(options.BindAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.BindAddress), options.HttpPort);
+        });
+        builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LevelOf(options.LogLevel));
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        if (configureLogging is null)
+        {
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            configureLogging(builder.Logging);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(store);
+        services.AddSingleton(sp => AgentToken.Resolve(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secretary.Agent.Token")));
+        services.AddSingleton<ISecretCache>(sp => new SecretCache(
+            store,
+            options.ToCacheOptions(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SecretCache>>(),
+            sp.GetRequiredService<IMeterFactory>()));
+        services.AddSingleton(new ReadinessState([.. options.RequiredSecrets.Distinct(StringComparer.Ordinal)]));
+        services.AddSingleton<AgentMetrics>();
+        services.AddHostedService<RequiredSecretsWarmer>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(SecretCacheMeterName, AgentMetrics.MeterName)
+            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+
+        var app = builder.Build();
+        app.UseMiddleware<AgentRequestHandler>();
+        app.UseOpenTelemetryPrometheusScrapingEndpoint("/metrics");
+
+        var token = app.Services.GetRequiredService<AgentToken>();
+        var cache = app.Services.GetRequiredService<ISecretCache>();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SecretaryAgentHost(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/"), token, cache);
+    }
+
+    /// <summary>Completes when the agent stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops accepting requests and lets in-flight ones finish.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private const string SecretCacheMeterName = "Secretary";
+
+    private static LogLevel LevelOf(string level) => level.ToLowerInvariant() switch
+    {
+        "debug" => LogLevel.Debug,
+        "warn" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "none" => LogLevel.None,
+        _ => LogLevel.Information,
+    };
+}

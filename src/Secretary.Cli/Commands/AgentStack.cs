@@ -1,0 +1,86 @@
+using Secretary.Agent;
+using Secretary.Emulator;
+
+namespace Secretary.Cli.Commands;
+
+/// <summary>The agent and, in development mode, the emulator it reads from; stopped together.</summary>
+internal sealed class AgentStack : IAsyncDisposable
+{
+    private AgentStack(SecretaryAgentHost agent, EmulatorServer? emulator)
+    {
+        Agent = agent;
+        Emulator = emulator;
+    }
+
+    public SecretaryAgentHost Agent { get; }
+
+    public EmulatorServer? Emulator { get; }
+
+    public static async Task<AgentStack> StartAsync(SecretaryAgentOptions options, bool dev, int emulatorPort, string? seed, CancellationToken cancellationToken)
+    {
+        EmulatorServer? emulator = null;
+        ISecretStore store;
+        if (dev)
+        {
+            var (server, devStore) = await DevStore.StartAsync(emulatorPort, seed ?? Path.Combine("samples", "dev-secrets.json"), cancellationToken).ConfigureAwait(false);
+            emulator = server;
+            store = devStore;
+            options.Store = "aws";
+            options.Region = server.DefaultRegion;
+            options.EndpointUrl = server.Endpoint.ToString();
+        }
+        else
+        {
+            store = StoreFactory.Create(options.Store, options.Region, options.FallbackRegions, options.EndpointUrl);
+        }
+
+        try
+        {
+            var agent = await SecretaryAgentHost.StartAsync(options, store, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new AgentStack(agent, emulator);
+        }
+        catch
+        {
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    public async Task PrintBannerAsync(TextWriter output)
+    {
+        var url = Agent.Address.ToString().TrimEnd('/');
+        var tokenExpression = Agent.TokenFile is { } file ? $"$(cat {file})" : "$SECRETARY_TOKEN";
+        await output.WriteLineAsync($"agent: {url}").ConfigureAwait(false);
+        await output.WriteLineAsync($"token: {Agent.TokenSource}").ConfigureAwait(false);
+        if (Emulator is not null)
+        {
+            await output.WriteLineAsync($"emulator: {Emulator.Endpoint.ToString().TrimEnd('/')}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync("read a secret:").ConfigureAwait(false);
+        await output.WriteLineAsync($"  curl -H \"X-Aws-Parameters-Secrets-Token: {tokenExpression}\" \"{url}/secretsmanager/get?secretId=surgicase/main\"").ConfigureAwait(false);
+        if (Emulator is not null)
+        {
+            await output.WriteLineAsync("add a secret:").ConfigureAwait(false);
+            await output.WriteLineAsync(
+                $"  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --region {Emulator.DefaultRegion} --endpoint-url {Emulator.Endpoint.ToString().TrimEnd('/')} secretsmanager create-secret --name demo --secret-string '{{\"k\":\"v\"}}'")
+                .ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync($"stats: {url}/secrets-cache-stats   metrics: {url}/metrics   stop: Ctrl+C").ConfigureAwait(false);
+        await output.FlushAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Agent.DisposeAsync().ConfigureAwait(false);
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Secretary.Agent;
+
+namespace Secretary.Cli.Commands;
+
+/// <summary>
+/// <c>secretary serve</c>: the agent. Settings come from defaults, then the TOML file
+/// (<c>--config</c>), then appsettings.json and <c>SECRETARY__*</c> environment variables, then
+/// the command line.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var dev = new Option<bool>("--dev") { Description = "Development mode: an in-process emulator seeded from samples/dev-secrets.json, the AWS store pointed at it." };
+        var port = new Option<int?>("--port") { Description = "The port to listen on (default 2773)." };
+        var bind = new Option<string?>("--bind") { Description = "The address to bind (default 127.0.0.1)." };
+        var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a non-loopback --bind address." };
+        var config = new Option<string?>("--config") { Description = "A TOML file with the AWS agent's keys (http_port, ttl_seconds, ...) and Secretary's." };
+        var tokenFile = new Option<string?>("--token-file") { Description = "A file holding the token clients must send." };
+        var store = new Option<string?>("--store") { Description = "The store: aws (default) or file:PATH." };
+        var region = new Option<string?>("--region") { Description = "The AWS region." };
+        var endpoint = new Option<string?>("--endpoint-url") { Description = "An endpoint override for the AWS store." };
+        var ttl = new Option<int?>("--ttl") { Description = "Seconds a secret stays fresh (default 300)." };
+        var emulatorPort = new Option<int>("--emulator-port") { Description = "With --dev: the emulator's port.", DefaultValueFactory = _ => 4566 };
+        var required = new Option<string[]>("--required-secret") { Description = "A secret warmed at start; /readyz waits for it (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var seed = new Option<string?>("--seed") { Description = "With --dev: the secrets file to seed the emulator with (default samples/dev-secrets.json)." };
+        var command = new Command("serve", "Run the agent: a local HTTP endpoint serving secrets from one shared cache (a drop-in for the AWS Secrets Manager Agent).")
+        {
+            dev, port, bind, allowRemote, config, tokenFile, store, region, endpoint, ttl, emulatorPort, required, seed,
+        };
+
+        command.SetAction((result, cancellationToken) => CliErrors.RunAsync(async () =>
+        {
+            var options = new SecretaryAgentOptions();
+            if (result.GetValue(config) is { } path)
+            {
+                SecretaryAgentConfiguration.ApplyToml(options, path);
+            }
+
+            var configuration = new ConfigurationBuilder()
+                .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+                .AddEnvironmentVariables()
+                .Build();
+            SecretaryAgentConfiguration.ApplyConfiguration(options, configuration);
+
+            options.HttpPort = result.GetValue(port) ?? options.HttpPort;
+            options.BindAddress = result.GetValue(bind) ?? options.BindAddress;
+            options.AllowRemote |= result.GetValue(allowRemote);
+            options.TokenFile = result.GetValue(tokenFile) ?? options.TokenFile;
+            options.Store = result.GetValue(store) ?? options.Store;
+            options.Region = result.GetValue(region) ?? options.Region;
+            options.EndpointUrl = result.GetValue(endpoint) ?? options.EndpointUrl;
+            options.TtlSeconds = result.GetValue(ttl) ?? options.TtlSeconds;
+            if (result.GetValue(required) is { Length: > 0 } requiredSecrets)
+            {
+                options.RequiredSecrets = [.. requiredSecrets];
+            }
+
+            SecretaryAgentConfiguration.Validate(options);
+            var stack = await AgentStack.StartAsync(
+                options, result.GetValue(dev), result.GetValue(emulatorPort), result.GetValue(seed), cancellationToken).ConfigureAwait(false);
+            await using (stack.ConfigureAwait(false))
+            {
+                await stack.PrintBannerAsync(Console.Out).ConfigureAwait(false);
+                await stack.Agent.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}
