@@ -45,11 +45,13 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
     /// <param name="options">Settings; validated, every problem reported in one <see cref="AgentConfigurationException"/>.</param>
     /// <param name="store">Where secrets come from; disposed with the agent when disposable.</param>
     /// <param name="configureLogging">Adds log providers; by default one line per message on the console at <see cref="SecretaryAgentOptions.LogLevel"/>.</param>
+    /// <param name="timeProvider">The cache's clock; <see cref="TimeProvider.System"/> when null (tests pass a fake one).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<SecretaryAgentHost> StartAsync(
         SecretaryAgentOptions options,
         ISecretStore store,
         Action<ILoggingBuilder>? configureLogging = null,
+        TimeProvider? timeProvider = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -84,7 +86,7 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
         }
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(store);
         services.AddSingleton(sp => AgentToken.Resolve(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secretary.Agent.Token")));

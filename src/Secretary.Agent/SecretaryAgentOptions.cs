@@ -154,5 +154,8 @@ public sealed class SecretaryAgentOptions
         RefreshAhead = RefreshAhead,
         MaxStale = TimeSpan.FromSeconds(MaxStaleSeconds),
         StoreTimeout = TimeSpan.FromSeconds(StoreTimeoutSeconds),
+
+        // refreshNow=true must read the store, as with the AWS agent; concurrent refreshes still share one call.
+        MinRefreshInterval = TimeSpan.Zero,
     };
 }

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Secretary.Agent;
+
+namespace Secretary.Agent.Tests;
+
+/// <summary>An agent started in-process on a free port over a fake store, with a token file and captured logs.</summary>
+internal sealed class AgentFixture : IAsyncDisposable
+{
+    public const string Token = "test-token-0123456789";
+
+    private AgentFixture(SecretaryAgentHost host, FakeSecretStore store, FakeLogCollector logs, string directory, FakeTimeProvider time)
+    {
+        Time = time;
+        Host = host;
+        Store = store;
+        Logs = logs;
+        Directory = directory;
+        Client = new HttpClient { BaseAddress = host.Address };
+        Client.DefaultRequestHeaders.Add("X-Aws-Parameters-Secrets-Token", Token);
+        Anonymous = new HttpClient { BaseAddress = host.Address };
+    }
+
+    public SecretaryAgentHost Host { get; }
+
+    public FakeSecretStore Store { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public FakeLogCollector Logs { get; }
+
+    public string Directory { get; }
+
+    /// <summary>Sends the token.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>Sends no token.</summary>
+    public HttpClient Anonymous { get; }
+
+    public IEnumerable<string> LogLines => Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}");
+
+    public static async Task<AgentFixture> StartAsync(Action<SecretaryAgentOptions>? configure = null, FakeSecretStore? store = null)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("secretary-agent-").FullName;
+        var tokenFile = Path.Combine(directory, "token");
+        await File.WriteAllTextAsync(tokenFile, Token + "\n");
+        var options = new SecretaryAgentOptions { HttpPort = 0, TokenFile = tokenFile, Store = "fake", LogLevel = "debug" };
+        configure?.Invoke(options);
+        store ??= new FakeSecretStore();
+        var logs = new FakeLogCollector();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var host = await SecretaryAgentHost.StartAsync(options, store, logging => logging.AddProvider(new FakeLoggerProvider(logs)), time);
+        return new AgentFixture(host, store, logs, directory, time);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Anonymous.Dispose();
+        await Host.DisposeAsync();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}

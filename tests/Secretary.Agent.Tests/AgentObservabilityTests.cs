@@ -1,0 +1,64 @@
+using System.Net;
+
+namespace Secretary.Agent.Tests;
+
+public sealed class AgentObservabilityTests
+{
+    [Fact]
+    public async Task Metrics_parse_as_prometheus_text_with_cache_store_and_request_families()
+    {
+        await using var f = await AgentFixture.StartAsync();
+        f.Store.Set("surgicase/main", "x");
+        await f.Client.GetAsync("/v1/surgicase/main");
+        await f.Client.GetAsync("/v1/surgicase/main");
+        await f.Client.GetAsync("/v1/surgicase/missing");
+
+        var text = await f.Anonymous.GetStringAsync("/metrics");
+        var samples = PrometheusText.Parse(text);
+
+        Assert.Equal(1, samples.Single(s => s.Name == "secretary_cache_hits_total").Value);
+        Assert.Equal(2, samples.Single(s => s.Name == "secretary_cache_misses_total").Value);
+        Assert.Contains(samples, s => s.Name == "secretary_store_calls_total" && s.Labels["outcome"] == "success" && s.Labels["operation"] == "GetSecretValue");
+        Assert.Contains(samples, s => s.Name == "secretary_store_calls_total" && s.Labels["outcome"] == "not_found");
+        Assert.Contains(samples, s => s.Name == "secretary_store_duration_seconds_bucket");
+        Assert.Contains(samples, s => s.Name == "secretary_agent_requests_total" && s.Labels["route"] == "/v1/{secretId}" && s.Labels["status"] == "200" && s.Value == 2);
+        Assert.Contains(samples, s => s.Name == "secretary_cache_entries");
+        Assert.DoesNotContain("surgicase", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Canary_values_never_reach_the_agents_logs()
+    {
+        await using var f = await AgentFixture.StartAsync();
+        f.Store.Set("json", Canary.Json);
+        f.Store.Set("plain", Canary.Value);
+
+        Assert.Equal(HttpStatusCode.OK, (await f.Client.GetAsync("/v1/json")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await f.Client.GetAsync("/secretsmanager/get?secretId=plain&refreshNow=true")).StatusCode);
+        await f.Client.GetAsync("/v1/missing");
+        await f.Client.PostAsync("/secrets-cache/warm?secretId=json&secretId=plain", null);
+        var stats = await f.Anonymous.GetStringAsync("/secrets-cache-stats");
+        var metrics = await f.Anonymous.GetStringAsync("/metrics");
+
+        Assert.NotEmpty(f.LogLines);
+        Canary.AssertAbsent([.. f.LogLines, stats, metrics]);
+        Assert.DoesNotContain(f.LogLines, line => line.Contains(AgentFixture.Token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_changed_token_file_is_picked_up()
+    {
+        await using var f = await AgentFixture.StartAsync();
+        f.Store.Set("k", "v");
+        var file = Path.Combine(f.Directory, "token");
+
+        await File.WriteAllTextAsync(file, "rotated-token-value");
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
+        f.Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await f.Client.GetAsync("/v1/k")).StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/k");
+        request.Headers.Add("X-Aws-Parameters-Secrets-Token", "rotated-token-value");
+        Assert.Equal(HttpStatusCode.OK, (await f.Anonymous.SendAsync(request)).StatusCode);
+    }
+}
