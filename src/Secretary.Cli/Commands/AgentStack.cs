@@ -1,4 +1,5 @@
 using Secretary.Agent;
+using Secretary.Cli.Dev;
 using Secretary.Emulator;
 
 namespace Secretary.Cli.Commands;
@@ -6,28 +7,35 @@ namespace Secretary.Cli.Commands;
 /// <summary>The agent and, in development mode, the emulator it reads from; stopped together.</summary>
 internal sealed class AgentStack : IAsyncDisposable
 {
-    private AgentStack(SecretaryAgentHost agent, EmulatorServer? emulator)
+    private readonly LocalAws? _local;
+
+    private AgentStack(SecretaryAgentHost agent, LocalAws? local)
     {
         Agent = agent;
-        Emulator = emulator;
+        _local = local;
     }
 
     public SecretaryAgentHost Agent { get; }
 
-    public EmulatorServer? Emulator { get; }
+    public EmulatorServer? Emulator => _local?.Emulator;
 
     public static async Task<AgentStack> StartAsync(SecretaryAgentOptions options, bool dev, int emulatorPort, string? seed, CancellationToken cancellationToken)
     {
-        EmulatorServer? emulator = null;
+        LocalAws? local = null;
         ISecretStore store;
         if (dev)
         {
-            var (server, devStore) = await DevStore.StartAsync(emulatorPort, seed ?? Path.Combine("samples", "dev-secrets.json"), cancellationToken).ConfigureAwait(false);
-            emulator = server;
-            store = devStore;
+            seed ??= Path.Combine("samples", "dev-secrets.json");
+            if (!File.Exists(seed))
+            {
+                throw new FileNotFoundException($"The development secrets file '{Path.GetFullPath(seed)}' does not exist; run from the repository root or pass --seed FILE.", seed);
+            }
+
+            local = await LocalAws.StartAsync(emulatorPort, seed, cancellationToken: cancellationToken).ConfigureAwait(false);
+            store = local.Store;
             options.Store = "aws";
-            options.Region = server.DefaultRegion;
-            options.EndpointUrl = server.Endpoint.ToString();
+            options.Region = LocalAws.Region;
+            options.EndpointUrl = local.Endpoint.ToString();
         }
         else
         {
@@ -37,13 +45,13 @@ internal sealed class AgentStack : IAsyncDisposable
         try
         {
             var agent = await SecretaryAgentHost.StartAsync(options, store, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new AgentStack(agent, emulator);
+            return new AgentStack(agent, local);
         }
         catch
         {
-            if (emulator is not null)
+            if (local is not null)
             {
-                await emulator.DisposeAsync().ConfigureAwait(false);
+                await local.DisposeAsync().ConfigureAwait(false);
             }
 
             throw;
@@ -78,9 +86,9 @@ internal sealed class AgentStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Agent.DisposeAsync().ConfigureAwait(false);
-        if (Emulator is not null)
+        if (_local is not null)
         {
-            await Emulator.DisposeAsync().ConfigureAwait(false);
+            await _local.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -1,13 +1,18 @@
 namespace Secretary.Cli.Commands;
 
-/// <summary>Builds the agent's store from its settings (the AWS store's own settings come with the AWS integration).</summary>
+/// <summary>Builds the agent's store from its settings: <c>aws</c> (with region, fallbacks and endpoint) or any registered spec such as <c>file:PATH</c>.</summary>
 internal static class StoreFactory
 {
     public static ISecretStore Create(string spec, string? region, IList<string> fallbackRegions, string? endpointUrl)
     {
-        _ = region;
-        _ = fallbackRegions;
-        _ = endpointUrl;
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        var kind = colon < 0 ? spec : spec[..colon];
+        if (kind.Equals("aws", StringComparison.OrdinalIgnoreCase))
+        {
+            var specRegion = colon < 0 || colon == spec.Length - 1 ? null : spec[(colon + 1)..];
+            return StoreOptions.CreateAws(region ?? specRegion, fallbackRegions, endpointUrl, profile: null);
+        }
+
         return SecretStores.Create(spec);
     }
 }
