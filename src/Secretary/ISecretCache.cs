@@ -33,6 +33,16 @@ public interface ISecretCache
         IReadOnlyDictionary<string, TimeSpan>? ttls = null,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Another instance saw a change of <paramref name="secretId"/> (a fleet backplane message, or a
+    /// rotation hook): refreshes the cached entries of that secret and stage in the background
+    /// (single flight; readers keep the current value meanwhile). Ignored, with no store call, when
+    /// nothing is cached, when <paramref name="versionId"/> is already cached (a duplicate), or when
+    /// the cached value was read after <paramref name="observedAt"/> (a stale message).
+    /// </summary>
+    /// <returns>True when a refresh was started.</returns>
+    bool HandleRemoteChange(string secretId, string? versionStage, string? versionId, DateTimeOffset observedAt);
+
     /// <summary>Forgets every cached stage and version of one secret. A fetch in flight does not put the old value back.</summary>
     void Clear(string secretId);
 

@@ -78,6 +78,9 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
     /// <inheritdoc />
     public event EventHandler<SecretVersionChangedEventArgs>? VersionChanged;
 
+    /// <summary>The fleet backplane attached to this cache, if any; its state shows in <see cref="GetStats"/>.</summary>
+    public ISecretBackplane? Backplane { get; set; }
+
     /// <summary>The store behind this cache.</summary>
     public ISecretStore Store => _store;
 
@@ -237,6 +240,46 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
     }
 
     /// <inheritdoc />
+    public bool HandleRemoteChange(string secretId, string? versionStage, string? versionId, DateTimeOffset observedAt)
+    {
+        SecretIds.Validate(secretId);
+        var stage = versionStage ?? SecretRequest.CurrentStage;
+        var now = _time.GetTimestamp();
+        var wallNow = _time.GetUtcNow();
+        var started = false;
+        foreach (var entry in _table.All())
+        {
+            var value = entry.Value;
+            if (value is null || entry.Key.VersionId is not null || entry.Key.VersionStage != stage
+                || !(entry.Key.SecretId == secretId || value.Secret.Name == secretId || value.Secret.Arn == secretId))
+            {
+                continue;
+            }
+
+            var readAt = wallNow - ToTimeSpan(now - value.FetchedAt);
+            if ((versionId is not null && value.Secret.VersionId == versionId) || observedAt <= readAt)
+            {
+                continue; // a duplicate, or older than what we hold
+            }
+
+            lock (entry.Gate)
+            {
+                if (entry.Flight is not null)
+                {
+                    continue; // a refresh is already under way: it will see the new version
+                }
+
+                entry.RemoteTriggered = true;
+            }
+
+            StartFlight(entry, now, FlightMode.Remote, out _);
+            started = true;
+        }
+
+        return started;
+    }
+
+    /// <inheritdoc />
     public void Clear(string secretId)
     {
         ArgumentNullException.ThrowIfNull(secretId);
@@ -315,6 +358,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
             RefreshesInFlight = Volatile.Read(ref _flightCount),
             MaxEntries = _options.MaxEntries,
             StaleEntries = staleEntries,
+            Backplane = Backplane?.State,
         };
     }
 
@@ -434,7 +478,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
             Interlocked.Increment(ref _flightCount);
         }
 
-        if (mode == FlightMode.Background)
+        if (mode is FlightMode.Background or FlightMode.Remote)
         {
             // Never make the reader that noticed the age run the store call.
             ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.cache.FetchAsync(state.entry, state.flight), (cache: this, entry, flight), preferLocal: false);
@@ -512,8 +556,11 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         var value = new CachedValue(secret, now, now + (long)(ttl * _options.RefreshAhead), now + ttl);
         string? previousVersion = null;
         bool stored;
+        bool remoteTriggered;
         lock (entry.Gate)
         {
+            remoteTriggered = entry.RemoteTriggered;
+            entry.RemoteTriggered = false;
             stored = !entry.Removed;
             if (stored)
             {
@@ -536,7 +583,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         if (stored && previousVersion is not null && previousVersion != secret.VersionId)
         {
             Log.VersionChanged(_logger, _options.Name, entry.Key.SecretId, previousVersion, secret.VersionId);
-            VersionChanged?.Invoke(this, new SecretVersionChangedEventArgs(entry.Key, secret.Name, previousVersion, secret.VersionId));
+            VersionChanged?.Invoke(this, new SecretVersionChangedEventArgs(entry.Key, secret.Name, previousVersion, secret.VersionId, remoteTriggered));
         }
 
         return value;
@@ -828,6 +875,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         Read,
         Background,
         Explicit,
+        Remote,
     }
 
     private readonly record struct ReadPolicy(SecretRequest Key, long Ttl, double RefreshAhead, long MaxStale);

@@ -4,8 +4,9 @@ namespace Secretary;
 public sealed class SecretVersionChangedEventArgs : EventArgs
 {
     /// <summary>Creates the event data.</summary>
-    public SecretVersionChangedEventArgs(SecretRequest request, string secretName, string? previousVersionId, string versionId)
+    public SecretVersionChangedEventArgs(SecretRequest request, string secretName, string? previousVersionId, string versionId, bool remoteTriggered = false)
     {
+        RemoteTriggered = remoteTriggered;
         Request = request;
         SecretName = secretName;
         PreviousVersionId = previousVersionId;
@@ -23,4 +24,7 @@ public sealed class SecretVersionChangedEventArgs : EventArgs
 
     /// <summary>The version now cached.</summary>
     public string VersionId { get; }
+
+    /// <summary>True when the refresh was asked for by another instance (<see cref="ISecretCache.HandleRemoteChange"/>): a backplane need not announce it again.</summary>
+    public bool RemoteTriggered { get; }
 }

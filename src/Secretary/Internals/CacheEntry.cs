@@ -27,6 +27,7 @@ internal sealed class CacheEntry(SecretRequest key, long ttl, long createdAt)
     public int ConsecutiveFailures;
     public long RetryAt;
     public SecretaryException? LastError;
+    public bool RemoteTriggered;
     public long LastFetchStartedAt = long.MinValue;
     public bool Removed;
 

@@ -1,0 +1,82 @@
+namespace Secretary.Tests;
+
+public sealed class RemoteChangeTests
+{
+    [Fact]
+    public async Task A_new_version_seen_elsewhere_refreshes_once_in_the_background()
+    {
+        using var f = new CacheFixture();
+        f.Store.Set("k", "v1");
+        await f.Cache.GetAsync("k");
+        var v2 = f.Store.Set("k", "v2");
+        var changed = new TaskCompletionSource<SecretVersionChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        f.Cache.VersionChanged += (_, e) => changed.TrySetResult(e);
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(f.Cache.HandleRemoteChange("k", null, v2.VersionId, f.Time.GetUtcNow()));
+        var e = await changed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(e.RemoteTriggered);
+        Assert.Equal(v2.VersionId, e.VersionId);
+        Assert.Equal("v2", (await f.Cache.GetAsync("k")).SecretString);
+        Assert.Equal(2, f.Store.GetCalls);
+    }
+
+    [Fact]
+    public async Task Duplicate_and_stale_messages_make_no_store_call()
+    {
+        using var f = new CacheFixture();
+        var v1 = f.Store.Set("k", "v1");
+        var before = f.Time.GetUtcNow();
+        f.Time.Advance(TimeSpan.FromSeconds(5));
+        await f.Cache.GetAsync("k");
+
+        Assert.False(f.Cache.HandleRemoteChange("k", null, v1.VersionId, f.Time.GetUtcNow())); // the version we hold
+        Assert.False(f.Cache.HandleRemoteChange("k", null, "another-version", before));        // seen before our read
+        Assert.False(f.Cache.HandleRemoteChange("not-cached", null, "x", f.Time.GetUtcNow()));  // nothing to refresh
+        Assert.False(f.Cache.HandleRemoteChange("k", "AWSPREVIOUS", "x", f.Time.GetUtcNow())); // another stage
+        await f.IdleAsync();
+
+        Assert.Equal(1, f.Store.GetCalls);
+    }
+
+    [Fact]
+    public async Task A_message_during_a_refresh_joins_it()
+    {
+        using var f = new CacheFixture();
+        f.Store.Set("k", "v1");
+        await f.Cache.GetAsync("k");
+        f.Store.Set("k", "v2");
+        f.Store.Block();
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(f.Cache.HandleRemoteChange("k", null, null, f.Time.GetUtcNow()));
+        await f.Store.WaitForCallsAsync(2);
+        Assert.False(f.Cache.HandleRemoteChange("k", null, null, f.Time.GetUtcNow()));
+        var read = f.Cache.GetAsync("k");
+        Assert.True(read.IsCompletedSuccessfully);
+        Assert.Equal("v1", read.Result.SecretString);
+        f.Store.Release();
+        await f.IdleAsync();
+
+        Assert.Equal(2, f.Store.GetCalls);
+        Assert.Equal("v2", (await f.Cache.GetAsync("k")).SecretString);
+    }
+
+    [Fact]
+    public void The_backplane_state_shows_in_the_stats()
+    {
+        using var f = new CacheFixture();
+        Assert.Null(f.Cache.GetStats().Backplane);
+
+        f.Cache.Backplane = new StubBackplane();
+
+        Assert.Equal("connected", f.Cache.GetStats().Backplane);
+        Assert.Contains("\"backplane\": \"connected\"", f.Cache.GetStats().ToJson(), StringComparison.Ordinal);
+    }
+
+    private sealed class StubBackplane : ISecretBackplane
+    {
+        public string State => "connected";
+    }
+}
