@@ -6,5 +6,6 @@ root.Subcommands.Add(GetCommand.Create());
 root.Subcommands.Add(WarmCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(StatsCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
