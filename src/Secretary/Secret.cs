@@ -10,7 +10,7 @@ namespace Secretary;
 /// </summary>
 public sealed class Secret
 {
-    private static readonly string[] CurrentStages = [SecretRequest.CurrentStage];
+    private static readonly IReadOnlyList<string> CurrentStages = Array.AsReadOnly([SecretRequest.CurrentStage]);
 
     private readonly byte[]? _binary;
     private SecretJson? _json;
@@ -37,7 +37,7 @@ public sealed class Secret
         VersionId = versionId;
         SecretString = secretString;
         _binary = secretBinary?.ToArray();
-        VersionStages = versionStages is null ? CurrentStages : [.. versionStages];
+        VersionStages = versionStages is null ? CurrentStages : Array.AsReadOnly([.. versionStages]);
         Arn = arn;
         CreatedDate = createdDate;
     }
