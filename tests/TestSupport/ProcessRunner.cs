@@ -18,13 +18,14 @@ public static class ProcessRunner
     public static Task<Result> RunCliAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null) =>
         RunAsync("dotnet", ["exec", CliDll, .. args], environment, stdin, timeout);
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null)
+    /// <summary>A start description with output redirected, run from the repository root, with <paramref name="environment"/> applied (null values remove a variable).</summary>
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, IDictionary<string, string?>? environment, bool redirectInput)
     {
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
             WorkingDirectory = RepoRoot.Path,
         };
@@ -45,6 +46,12 @@ public static class ProcessRunner
             }
         }
 
+        return info;
+    }
+
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null)
+    {
+        var info = StartInfo(fileName, args, environment, redirectInput: stdin is not null);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {fileName}.");
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();

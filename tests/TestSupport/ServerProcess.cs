@@ -37,31 +37,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<(ServerProcess Process, Match Ready)> StartAsync(string fileName, IEnumerable<string> args, Regex ready, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoRoot.Path,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-            {
-                info.Environment.Remove(key);
-            }
-            else
-            {
-                info.Environment[key] = value;
-            }
-        }
-
+        var info = ProcessRunner.StartInfo(fileName, args, environment, redirectInput: true);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         var readyTask = server.WaitForLineAsync(ready, timeout ?? TimeSpan.FromSeconds(60));
