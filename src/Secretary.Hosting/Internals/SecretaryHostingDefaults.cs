@@ -1,0 +1,20 @@
+namespace Secretary.Hosting.Internals;
+
+/// <summary>The defaults of the hosting options, in one place.</summary>
+internal static class SecretaryHostingDefaults
+{
+    public const string SectionName = "Secretary";
+    public const string StoreKind = "aws";
+    public const string CacheMeterName = "Secretary";
+    public const string AgentMeterName = "Secretary.Agent";
+    public const string AgentUrl = "http://127.0.0.1:2773";
+    public const string AgentTokenHeader = "X-Aws-Parameters-Secrets-Token";
+    public const string HealthCheckName = "secretary";
+    public const string StatsPattern = "/secrets-cache-stats";
+
+    public static readonly string[] AgentTokenEnvironmentVariables = ["SECRETARY_TOKEN", "AWS_TOKEN", "AWS_SESSION_TOKEN"];
+    public static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan StaleHealthWindow = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan ReloadInterval = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MaxAgentTimeout = TimeSpan.FromMinutes(5);
+}
