@@ -98,6 +98,7 @@ public static class SecretaryAgentConfiguration
         options.TokenFile = file.TokenFile ?? options.TokenFile;
         options.BindAddress = file.BindAddress ?? options.BindAddress;
         options.AllowRemote = file.AllowRemote ?? options.AllowRemote;
+        options.Redis = file.Redis ?? options.Redis;
     }
 
     private static int? Int(long? value, string key) => value switch

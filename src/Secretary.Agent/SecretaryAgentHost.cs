@@ -19,6 +19,7 @@ namespace Secretary.Agent;
 public sealed class SecretaryAgentHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private IAsyncDisposable? _backplane;
 
     private SecretaryAgentHost(WebApplication app, Uri address, AgentToken token, ISecretCache cache)
     {
@@ -46,12 +47,17 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
     /// <param name="store">Where secrets come from; disposed with the agent when disposable.</param>
     /// <param name="configureLogging">Adds log providers; by default one line per message on the console at <see cref="SecretaryAgentOptions.LogLevel"/>.</param>
     /// <param name="timeProvider">The cache's clock; <see cref="TimeProvider.System"/> when null (tests pass a fake one).</param>
+    /// <param name="attachBackplane">
+    /// Attaches a fleet backplane (e.g. Redis, when <see cref="SecretaryAgentOptions.Redis"/> is set) to the agent's cache once
+    /// it listens; given the cache and the agent's services (logging, meters, clock). Disposed first when the agent stops.
+    /// </param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<SecretaryAgentHost> StartAsync(
         SecretaryAgentOptions options,
         ISecretStore store,
         Action<ILoggingBuilder>? configureLogging = null,
         TimeProvider? timeProvider = null,
+        Func<ISecretCache, IServiceProvider, CancellationToken, Task<IAsyncDisposable>>? attachBackplane = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -111,7 +117,21 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
         var cache = app.Services.GetRequiredService<ISecretCache>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SecretaryAgentHost(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/"), token, cache);
+        var host = new SecretaryAgentHost(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/"), token, cache);
+        if (attachBackplane is not null)
+        {
+            try
+            {
+                host._backplane = await attachBackplane(cache, app.Services, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return host;
     }
 
     /// <summary>Completes when the agent stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
@@ -123,6 +143,11 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _backplane, null) is { } backplane)
+        {
+            await backplane.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 

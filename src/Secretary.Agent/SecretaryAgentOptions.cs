@@ -65,6 +65,12 @@ public sealed class SecretaryAgentOptions
     /// <summary>The longest a store call may take before waiters get a 504 (or a stale value). <value>Default: 15. Range: 1 to 300.</value></summary>
     public int StoreTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// A Redis fleet backplane (<c>redis</c>, <c>Secretary:Redis</c>, <c>--redis</c>): <c>host:port</c> or a
+    /// StackExchange.Redis connection string (<c>password=...,ssl=true</c>). <value>Default: none (no backplane).</value>
+    /// </summary>
+    public string? Redis { get; set; }
+
     /// <summary>Every problem with these settings, one sentence each.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -132,6 +138,11 @@ public sealed class SecretaryAgentOptions
         if (StoreTimeoutSeconds is < 1 or > 300)
         {
             problems.Add($"store_timeout_seconds must be 1 to 300 (was {StoreTimeoutSeconds}).");
+        }
+
+        if (Redis is not null && string.IsNullOrWhiteSpace(Redis))
+        {
+            problems.Add("redis must be host:port or a Redis connection string when set.");
         }
 
         foreach (var id in RequiredSecrets ?? [])

@@ -55,6 +55,8 @@ internal sealed class AgentTomlFile : ITomlOnDeserialized
 
     public bool? AllowRemote { get; set; }
 
+    public string? Redis { get; set; }
+
     [TomlExtensionData]
     public Dictionary<string, object?> Unknown { get; set; } = [];
 

@@ -44,7 +44,7 @@ internal sealed class AgentStack : IAsyncDisposable
 
         try
         {
-            var agent = await SecretaryAgentHost.StartAsync(options, store, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var agent = await SecretaryAgentHost.StartAsync(options, store, attachBackplane: RedisBackplaneHook.For(options), cancellationToken: cancellationToken).ConfigureAwait(false);
             return new AgentStack(agent, local);
         }
         catch

@@ -26,9 +26,10 @@ internal static class ServeCommand
         var emulatorPort = new Option<int>("--emulator-port") { Description = "With --dev: the emulator's port.", DefaultValueFactory = _ => 4566 };
         var required = new Option<string[]>("--required-secret") { Description = "A secret warmed at start; /readyz waits for it (repeatable).", AllowMultipleArgumentsPerToken = false };
         var seed = new Option<string?>("--seed") { Description = "With --dev: the secrets file to seed the emulator with (default samples/dev-secrets.json)." };
+        var redis = new Option<string?>("--redis") { Description = "A Redis fleet backplane: HOST:PORT or a connection string (password=...,ssl=true); new versions reach every agent at once." };
         var command = new Command("serve", "Run the agent: a local HTTP endpoint serving secrets from one shared cache (a drop-in for the AWS Secrets Manager Agent).")
         {
-            dev, port, bind, allowRemote, config, tokenFile, store, region, endpoint, ttl, emulatorPort, required, seed,
+            dev, port, bind, allowRemote, config, tokenFile, store, region, endpoint, ttl, emulatorPort, required, seed, redis,
         };
 
         command.SetAction((result, cancellationToken) => CliErrors.RunAsync(async () =>
@@ -53,6 +54,7 @@ internal static class ServeCommand
             options.Region = result.GetValue(region) ?? options.Region;
             options.EndpointUrl = result.GetValue(endpoint) ?? options.EndpointUrl;
             options.TtlSeconds = result.GetValue(ttl) ?? options.TtlSeconds;
+            options.Redis = result.GetValue(redis) ?? options.Redis;
             if (result.GetValue(required) is { Length: > 0 } requiredSecrets)
             {
                 options.RequiredSecrets = [.. requiredSecrets];
