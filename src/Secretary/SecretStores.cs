@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 
 namespace Secretary;
 
@@ -11,6 +13,13 @@ public static class SecretStores
 {
     /// <summary>The environment variable that names the default store.</summary>
     public const string EnvironmentVariable = "SECRETARY_STORE";
+
+    // Kinds whose packages register themselves when present: kind -> "registration type, assembly".
+    private static readonly Dictionary<string, string> KnownProviders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["aws"] = "Secretary.Aws.AwsSecretStores, Secretary.Aws",
+        ["agent"] = "Secretary.Hosting.AgentSecretStores, Secretary.Hosting",
+    };
 
     private static readonly ConcurrentDictionary<string, Func<string?, ISecretStore>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -36,8 +45,23 @@ public static class SecretStores
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var kind = colon < 0 ? spec : spec[..colon];
         var argument = colon < 0 ? null : spec[(colon + 1)..];
+        if (!Factories.ContainsKey(kind))
+        {
+            TryRegisterKnownProvider(kind);
+        }
+
         return Factories.TryGetValue(kind, out var factory)
             ? factory(string.IsNullOrEmpty(argument) ? null : argument)
-            : throw new ArgumentException($"Unknown store '{kind}'. Known stores: {string.Join(", ", Kinds)}.", nameof(spec));
+            : throw new ArgumentException($"Unknown store '{kind}'. Known stores: {string.Join(", ", Kinds)} (aws needs the Secretary.Aws package, agent Secretary.Hosting).", nameof(spec));
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2057", Justification = "The provider names are constants; a trimmed app registers its stores itself.")]
+    private static void TryRegisterKnownProvider(string kind)
+    {
+        if (KnownProviders.TryGetValue(kind, out var typeName)
+            && Type.GetType(typeName, throwOnError: false)?.GetMethod("Register", BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes) is { } register)
+        {
+            register.Invoke(null, null);
+        }
     }
 }

@@ -12,7 +12,7 @@ internal sealed class StoreOptions
     static StoreOptions()
     {
         // SECRETARY_STORE=aws (or aws:REGION) builds the store from the environment, as the AWS CLI would.
-        SecretStores.Register("aws", argument => new AwsSecretsManagerStore(new AwsSecretsManagerStoreOptions { Region = argument }));
+        AwsSecretStores.Register();
     }
 
     public Option<string?> Store { get; } = new("--store")

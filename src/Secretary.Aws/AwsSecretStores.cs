@@ -1,0 +1,14 @@
+namespace Secretary.Aws;
+
+/// <summary>
+/// Registers the <c>aws</c> store kind with <see cref="SecretStores"/>: <c>SECRETARY_STORE=aws</c> (or
+/// <c>aws:REGION</c>) then builds an <see cref="AwsSecretsManagerStore"/> from the environment, as the AWS CLI
+/// would. <see cref="SecretStores.Create"/> calls <see cref="Register"/> by itself when this assembly is
+/// present, so applications need not.
+/// </summary>
+public static class AwsSecretStores
+{
+    /// <summary>Registers (or re-registers) the <c>aws</c> kind.</summary>
+    public static void Register() =>
+        SecretStores.Register("aws", argument => new AwsSecretsManagerStore(new AwsSecretsManagerStoreOptions { Region = argument }));
+}

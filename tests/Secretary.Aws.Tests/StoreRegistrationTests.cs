@@ -1,0 +1,16 @@
+using Secretary.Aws;
+
+namespace Secretary.Aws.Tests;
+
+public sealed class StoreRegistrationTests
+{
+    [Fact]
+    public void The_aws_kind_is_found_without_registering_it_by_hand()
+    {
+        using var store = (AwsSecretsManagerStore)SecretStores.Create("aws:eu-west-1");
+
+        Assert.Equal("aws", store.Kind);
+        Assert.Equal("eu-west-1", store.Region);
+        Assert.Contains("aws", SecretStores.Kinds);
+    }
+}
