@@ -67,7 +67,7 @@ public sealed class SecretChangeMessage
             }
 
             writer.WriteString("origin", Origin);
-            writer.WriteString("observedAt", ObservedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", CultureInfo.InvariantCulture));
+            writer.WriteString("observedAt", ObservedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             writer.WriteEndObject();
         }
 

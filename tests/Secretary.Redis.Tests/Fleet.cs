@@ -99,7 +99,9 @@ internal sealed class Fleet : IAsyncDisposable
     }
 
     /// <summary>Polls a condition with a generous bound (behaviour, not a benchmark).</summary>
-    public static async Task<TimeSpan> EventuallyAsync(Func<bool> condition, string what, TimeSpan? within = null)
+    public static async Task<TimeSpan> EventuallyAsync(Func<bool> condition, string what, TimeSpan? within = null) => await EventuallyAsync(condition, () => what, within);
+
+    public static async Task<TimeSpan> EventuallyAsync(Func<bool> condition, Func<string> what, TimeSpan? within = null)
     {
         var bound = within ?? TimeSpan.FromSeconds(15);
         var clock = Stopwatch.StartNew();
@@ -107,7 +109,7 @@ internal sealed class Fleet : IAsyncDisposable
         {
             if (clock.Elapsed > bound)
             {
-                Assert.Fail($"Not true after {bound}: {what}.");
+                Assert.Fail($"Not true after {bound}: {what()}.");
             }
 
             await Task.Delay(20);

@@ -12,10 +12,9 @@ internal static class RedisConfiguration
     public static ConfigurationOptions Parse(RedisBackplaneOptions options, out string endpoint)
     {
         var configuration = ConfigurationOptions.Parse(options.Configuration);
-        var prefix = configuration.ChannelPrefix.ToString();
-        if (!string.IsNullOrEmpty(prefix))
+        if (!configuration.ChannelPrefix.IsNullOrEmpty)
         {
-            options.ChannelPrefix ??= prefix;
+            options.ChannelPrefix ??= configuration.ChannelPrefix.ToString();
             configuration.ChannelPrefix = default;
         }
 
