@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -24,6 +25,7 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
     private readonly Uri _getUri;
     private readonly AgentTokenProvider _token;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, bool> _stale = new(StringComparer.Ordinal);
 
     /// <summary>Creates a store that reads through the agent <paramref name="options"/> names.</summary>
     /// <param name="options">Settings; copied. Validated: every problem in one <see cref="ArgumentException"/>.</param>
@@ -65,6 +67,12 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
 
     /// <summary>Where the agent listens.</summary>
     public string Url => _options.Url;
+
+    /// <summary>
+    /// True while the agent's last answer for some secret was a stale value (<c>X-Secretary-Stale: true</c>: the agent's
+    /// own store is failing). The health check reports Degraded then.
+    /// </summary>
+    public bool IsAgentServingStale => !_stale.IsEmpty;
 
     /// <inheritdoc />
     public async Task<Secret> GetSecretAsync(SecretRequest request, CancellationToken cancellationToken = default)
@@ -116,7 +124,18 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
         {
             if (response.IsSuccessStatusCode)
             {
-                return ParseSecret(request, body);
+                var secret = ParseSecret(request, body);
+                if (response.Headers.TryGetValues("X-Secretary-Stale", out var stale) && stale.Contains("true", StringComparer.OrdinalIgnoreCase))
+                {
+                    _stale[request.SecretId] = true;
+                    Log.AgentStale(_logger, request.SecretId);
+                }
+                else
+                {
+                    _stale.TryRemove(request.SecretId, out _);
+                }
+
+                return secret;
             }
 
             var status = (int)response.StatusCode;
@@ -246,7 +265,9 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
                 }
             }
 
-            return new Secret(name, versionId, text, binary is null ? null : binary, stages, arn, created);
+            return binary is null
+                ? new Secret(name, versionId, text, null, stages, arn, created)
+                : new Secret(name, versionId, null, binary, stages, arn, created);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
@@ -264,5 +285,8 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
 
         [LoggerMessage(121, LogLevel.Debug, "Agent store: reading {SecretId} failed with status {Status} ({ErrorType})", EventName = "AgentStoreFailed")]
         public static partial void Failed(ILogger logger, string secretId, int status, string errorType);
+
+        [LoggerMessage(122, LogLevel.Warning, "Agent store: the agent served {SecretId} stale; its own store is failing", EventName = "AgentStoreStale")]
+        public static partial void AgentStale(ILogger logger, string secretId);
     }
 }

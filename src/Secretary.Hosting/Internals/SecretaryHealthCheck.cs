@@ -8,7 +8,7 @@ namespace Secretary.Hosting.Internals;
 /// with the store failing, or a stale read within <see cref="SecretaryOptions.StaleHealthWindow"/>); the registration's
 /// failure status (Unhealthy) when a required secret is neither cached nor readable. Reports counts and secret ids, never values.
 /// </summary>
-internal sealed class SecretaryHealthCheck(ISecretCache cache, IOptionsMonitor<SecretaryOptions> options, TimeProvider time) : IHealthCheck
+internal sealed class SecretaryHealthCheck(ISecretCache cache, IOptionsMonitor<SecretaryOptions> options, TimeProvider time, ISecretStore? store = null) : IHealthCheck
 {
     private readonly Lock _gate = new();
     private long _lastStaleServed;
@@ -38,6 +38,7 @@ internal sealed class SecretaryHealthCheck(ISecretCache cache, IOptionsMonitor<S
 
         var stats = cache.GetStats();
         var recentlyStale = RecentlyStale(stats.StaleServed, settings.StaleHealthWindow);
+        var agentStale = ((cache as SecretCache)?.Store ?? store) is AgentSecretStore { IsAgentServingStale: true };
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["required_secrets"] = settings.RequiredSecrets?.Count ?? 0,
@@ -46,6 +47,7 @@ internal sealed class SecretaryHealthCheck(ISecretCache cache, IOptionsMonitor<S
             ["stale_served"] = stats.StaleServed,
             ["total_cache_entries"] = stats.TotalCacheEntries,
             ["cache_status"] = stats.CacheEfficiency.CacheStatus,
+            ["agent_stale"] = agentStale,
         };
 
         if (missing.Count > 0)
@@ -54,6 +56,11 @@ internal sealed class SecretaryHealthCheck(ISecretCache cache, IOptionsMonitor<S
                 context.Registration.FailureStatus,
                 $"Required secrets cannot be read and are not cached: {string.Join(", ", missing)}.",
                 data: data);
+        }
+
+        if (agentStale)
+        {
+            return HealthCheckResult.Degraded("The agent serves stale values while its secret store fails.", data: data);
         }
 
         if (staleRequired > 0 || stats.StaleEntries > 0 || recentlyStale)
