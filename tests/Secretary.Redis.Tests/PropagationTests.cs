@@ -174,4 +174,24 @@ public sealed class PropagationTests(ITestOutputHelper output)
             await Task.Delay(100);
         }
     }
+
+    [Fact]
+    public async Task A_channel_prefix_in_the_connection_string_separates_environments()
+    {
+        await using var fleet = await Fleet.StartAsync(instances: 2);
+        await using var staging = await fleet.StartInstanceAsync("staging", o => o.Configuration = fleet.Redis.Configuration + ",channelPrefix=staging:");
+        Assert.Equal("staging:secretary:changes", staging.Backplane.ChannelName);
+        fleet.Emulator.PutSecret(Id, "one");
+        await staging.Cache.GetAsync(Id);
+        await SeedAsync(fleet);
+
+        var v2 = fleet.Emulator.PutSecret(Id, "two");
+        await staging.Cache.RefreshAsync(Id);
+        var stagingReceivers = await RedisBackplane.PublishOnceAsync(
+            new RedisBackplaneOptions { Configuration = fleet.Redis.Configuration, ChannelPrefix = "staging:" },
+            new SecretChangeMessage(Id, v2, null, "test", DateTimeOffset.UtcNow));
+        Assert.Equal(1, stagingReceivers);
+        Assert.Equal(1, staging.Backplane.Metrics.PublishedOk);
+        Assert.All(fleet.Instances, i => Assert.Equal(0, i.Backplane.Metrics.Received));
+    }
 }
