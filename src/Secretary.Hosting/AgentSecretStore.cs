@@ -182,7 +182,7 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
             403 or 401 => new SecretAccessDeniedException(secretId, $"{message}. The token came from {_token.Source}.", type, status),
             404 => new SecretRequestException(secretId, $"{message}. Check that {_options.Url} is a Secretary or AWS Secrets Manager agent.", type, status),
             429 => new SecretStoreUnavailableException(secretId, StoreFailureReason.Throttled, message, type, status),
-            502 or 503 => new SecretStoreUnavailableException(secretId, StoreFailureReason.Network, message, type, status),
+            502 => new SecretStoreUnavailableException(secretId, StoreFailureReason.Network, message, type, status),
             504 => new SecretStoreUnavailableException(secretId, StoreFailureReason.Timeout, message, type, status),
             >= 500 => new SecretStoreUnavailableException(secretId, StoreFailureReason.ServerError, message, type, status),
             _ => new SecretParameterException(secretId, message, type, status),
