@@ -18,7 +18,7 @@ public static class SecretStores
     private static readonly Dictionary<string, string> KnownProviders = new(StringComparer.OrdinalIgnoreCase)
     {
         ["aws"] = "Secretary.Aws.AwsSecretStores, Secretary.Aws",
-        ["agent"] = "Secretary.Hosting.AgentSecretStores, Secretary.Hosting",
+        ["agent"] = "Secretary.Hosting.AgentSecretStore, Secretary.Hosting",
     };
 
     private static readonly ConcurrentDictionary<string, Func<string?, ISecretStore>> Factories = new(StringComparer.OrdinalIgnoreCase)
