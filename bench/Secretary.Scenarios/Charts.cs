@@ -66,6 +66,7 @@ internal static class Charts
         end.LineColor = Colors.Gray;
         end.LinePattern = LinePattern.Dashed;
         end.Text = "store back";
+        end.LabelOppositeAxis = true;
         double[] values = [0, 1, 10, 100, 1000, 10000];
         plot.Axes.Left.TickGenerator = new NumericManual([.. values.Select(v => Math.Log10(1 + v))], [.. values.Select(v => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))]);
         plot.Axes.SetLimitsY(-0.1, Math.Log10(1 + 20000));
