@@ -27,7 +27,7 @@ for (var i = 0; i < args.Length; i++)
             only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)];
             break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: Secretary.Scenarios [--quick] [--json FILE] [--markdown FILE] [--charts DIR] [--only stampede,independence,hits-during-misses,steady-state,warm-up,outage,spec-workload]");
+            Console.WriteLine("Usage: Secretary.Scenarios [--quick] [--json FILE] [--markdown FILE] [--charts DIR] [--only stampede,independence,hits-during-misses,steady-state,hit-scaling,warm-up,outage,spec-workload]");
             return 0;
         default:
             Console.Error.WriteLine($"Unknown argument '{args[i]}'. Try --help.");
@@ -42,6 +42,7 @@ var scenarios = new (string Id, Func<Task<ScenarioResult>> Run)[]
     ("independence", () => IndependenceScenario.RunAsync(context)),
     ("hits-during-misses", () => Task.FromResult(HitsDuringMissesScenario.Run(context))),
     ("steady-state", () => Task.FromResult(SteadyStateScenario.Run(context))),
+    ("hit-scaling", () => Task.FromResult(HitScalingScenario.Run(context))),
     ("warm-up", () => WarmUpScenario.RunAsync(context)),
     ("outage", () => Task.FromResult(OutageScenario.Run(context))),
     ("spec-workload", () => Task.FromResult(SpecWorkloadScenario.Run(context))),

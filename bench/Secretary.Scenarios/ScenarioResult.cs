@@ -122,7 +122,7 @@ internal sealed record Metric(string Header, MetricKind Kind, bool Ratio = true)
         MetricKind.Nanoseconds => FormatNs(value),
         MetricKind.Milliseconds => value.ToString(value < 10 ? "0.0" : "N0", CultureInfo.InvariantCulture) + " ms",
         MetricKind.Seconds => value.ToString("0.##", CultureInfo.InvariantCulture) + " s",
-        _ => value.ToString("0.##", CultureInfo.InvariantCulture),
+        _ => value.ToString("0.00", CultureInfo.InvariantCulture),
     };
 
     public static string FormatNs(double ns) => ns switch
