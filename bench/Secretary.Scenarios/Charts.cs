@@ -65,13 +65,11 @@ internal static class Charts
         var end = plot.Add.VerticalLine(outageEndsAt / 60);
         end.LineColor = Colors.Gray;
         end.LinePattern = LinePattern.Dashed;
-        end.Text = "store back";
-        end.LabelOppositeAxis = true;
         double[] values = [0, 1, 10, 100, 1000, 10000];
         plot.Axes.Left.TickGenerator = new NumericManual([.. values.Select(v => Math.Log10(1 + v))], [.. values.Select(v => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))]);
         plot.Axes.SetLimitsY(-0.1, Math.Log10(1 + 20000));
         plot.Title(title);
-        plot.XLabel("minutes since the store went down");
+        plot.XLabel("minutes since the store went down (dashed: the store is back)");
         plot.YLabel($"store calls per {bucketSeconds:0} s (log scale)");
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, 900, 520);

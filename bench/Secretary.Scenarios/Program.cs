@@ -106,7 +106,7 @@ if (chartsDir is not null)
 
     if (context.OutageCalls.Count > 0)
     {
-        Charts.StoreCallsOverTime(Path.Combine(chartsDir, "outage-store-calls.png"), "Outage: store calls over time (9 secrets read every 100 ms; store down 10 min)", context.OutageCalls, context.OutageBucketSeconds, context.OutageEndsAt);
+        Charts.StoreCallsOverTime(Path.Combine(chartsDir, "outage-store-calls.png"), "Outage: store calls over time (9 secrets, each read every 100 ms)", context.OutageCalls, context.OutageBucketSeconds, context.OutageEndsAt);
     }
 
     Console.Error.WriteLine($"Charts written to {chartsDir}.");
