@@ -144,7 +144,7 @@ if (jsonPath is not null)
             targets = r.Targets,
         }),
     };
-    await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+    await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
 }
 
 return crashed ? 1 : 0;

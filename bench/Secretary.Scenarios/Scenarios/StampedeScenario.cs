@@ -32,7 +32,7 @@ internal static class StampedeScenario
         }
 
         var secretary = result.Rows[0].Values;
-        result.Targets.Add(new("stampede → exactly 1 store call", $"{secretary[0]:0} store call(s)", secretary[0] == 1));
+        result.Targets.Add(new("stampede → exactly 1 store call", secretary[0] == 1 ? "1 store call" : $"{secretary[0]:0} store calls", secretary[0] == 1));
         return result;
     }
 }
