@@ -312,6 +312,10 @@ public sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
         {
             RetryMode = _options.RetryMode,
             MaxErrorRetry = _options.MaxAttempts - 1,
+
+            // The SDK re-sends up to 10 times, outside MaxErrorRetry, when a connection is reset; a dropping
+            // network then sees 11 requests per call. One re-send covers a genuinely stale pooled connection.
+            MaxStaleConnectionRetries = 1,
             Timeout = _options.Timeout,
             UseFIPSEndpoint = _options.UseFipsEndpoint,
             UseDualstackEndpoint = _options.UseDualstackEndpoint,

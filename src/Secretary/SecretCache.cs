@@ -465,9 +465,20 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
                     return Task.FromException<CachedValue>(last.Copy());
                 case FlightMode.Background when now < entry.RetryAt:
                     return Task.FromResult<CachedValue>(null!);
-                case FlightMode.Explicit when entry.Value is { } current && now - entry.LastFetchStartedAt < _minRefreshInterval:
-                    rateLimited = current;
-                    return Task.FromResult(current);
+                case FlightMode.Explicit when now - entry.LastFetchStartedAt < _minRefreshInterval:
+                    // Rate-limited: answer with what the last store call gave, without calling again.
+                    if (entry.Value is { } current && current.FetchedAt >= entry.LastFetchStartedAt)
+                    {
+                        rateLimited = current;
+                        return Task.FromResult(current);
+                    }
+
+                    if (entry.LastError is { } failed)
+                    {
+                        return Task.FromException<CachedValue>(failed.Copy());
+                    }
+
+                    break;
                 default:
                     break;
             }

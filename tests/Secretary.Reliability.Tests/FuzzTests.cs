@@ -23,14 +23,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
     internal const int AgentWarmBodies = 300;
     internal const int EmulatorInputs = 2500;
     private const string Token = "fuzz-token-0123456789abcdef";
-    /// <summary>
-    /// Off until the emulator answers invalid UTF-8 in a JSON body with a 400 (today a 500 InternalServiceError;
-    /// reported): until then the emulator's mutated bodies are repaired to valid UTF-8.
-    /// </summary>
-    private const bool EmulatorInvalidUtf8 = false;
+    /// <summary>Mutated emulator bodies keep invalid UTF-8 (it was a 500 once; now a 400 SerializationException).</summary>
+    private const bool EmulatorInvalidUtf8 = true;
 
-    /// <summary>Off until the agent answers invalid UTF-8 in a warm body with a 400 (today a 500 InternalFailure; reported).</summary>
-    private const bool AgentInvalidUtf8 = false;
+    /// <summary>Mutated warm bodies keep invalid UTF-8 (it was a 500 once; now a 400).</summary>
+    private const bool AgentInvalidUtf8 = true;
 
     private static readonly UriCreationOptions RawUri = new() { DangerousDisablePathAndQueryCanonicalization = true };
 

@@ -38,6 +38,21 @@ public sealed class RefreshAndWarmTests
     }
 
     [Fact]
+    public async Task A_rate_limited_refresh_after_a_failure_repeats_the_error_instead_of_an_old_value()
+    {
+        using var f = new CacheFixture(o => o.MaxStale = TimeSpan.FromMinutes(5));
+        f.Store.Set("k", "v1");
+        await f.Cache.GetAsync("k");
+        f.Time.Advance(TimeSpan.FromMinutes(10));
+        f.Store.Fault = r => new SecretStoreUnavailableException(r.SecretId, StoreFailureReason.Network);
+
+        await Assert.ThrowsAsync<SecretStoreUnavailableException>(() => f.Cache.GetAsync("k").AsTask());
+        await Assert.ThrowsAsync<SecretStoreUnavailableException>(() => f.Cache.RefreshAsync("k")); // within 1 s: no store call
+
+        Assert.Equal(2, f.Store.GetCalls);
+    }
+
+    [Fact]
     public async Task Warming_a_hundred_secrets_costs_five_batch_calls()
     {
         using var f = new CacheFixture();

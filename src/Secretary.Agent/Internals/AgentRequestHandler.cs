@@ -309,6 +309,12 @@ internal sealed partial class AgentRequestHandler
                 return;
             }
 
+            if (body.Length > 0 && !System.Text.Unicode.Utf8.IsValid(body))
+            {
+                await ErrorAsync(context, 400, "InvalidParameterException", "The body is not valid UTF-8.").ConfigureAwait(false);
+                return;
+            }
+
             if (body.Length > 0)
             {
                 try

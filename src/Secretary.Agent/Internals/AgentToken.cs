@@ -41,6 +41,7 @@ internal sealed partial class AgentToken
         if (!string.IsNullOrWhiteSpace(options.TokenFile))
         {
             var path = Path.GetFullPath(options.TokenFile);
+            WarnIfShared(path, logger);
             return new AgentToken(time, logger, path, ReadFile(path, "--token-file"), $"file {path}");
         }
 
@@ -55,6 +56,7 @@ internal sealed partial class AgentToken
             if (value.StartsWith("file://", StringComparison.Ordinal))
             {
                 var path = Path.GetFullPath(value["file://".Length..]);
+                WarnIfShared(path, logger);
                 return new AgentToken(time, logger, path, ReadFile(path, variable), $"file {path} (from {variable})");
             }
 
@@ -119,6 +121,22 @@ internal sealed partial class AgentToken
 
             _state = state;
             return state;
+        }
+    }
+
+    /// <summary>A token other local users can read is no token: say so (the file is the operator's, so it is not changed).</summary>
+    private static void WarnIfShared(string path, ILogger logger)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(path))
+        {
+            return;
+        }
+
+        const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & Others) != 0)
+        {
+            Log.TokenFileShared(logger, path, Convert.ToString((int)mode, 8));
         }
     }
 
@@ -207,6 +225,9 @@ internal sealed partial class AgentToken
     {
         [LoggerMessage(20, LogLevel.Information, "The token file {Path} changed; the new token is in force", EventName = "TokenReloaded")]
         public static partial void TokenReloaded(ILogger logger, string path);
+
+        [LoggerMessage(22, LogLevel.Warning, "The token file {Path} can be read or written by other users (mode {Mode}); chmod 600 it", EventName = "TokenFileShared")]
+        public static partial void TokenFileShared(ILogger logger, string path, string mode);
 
         [LoggerMessage(21, LogLevel.Warning, "The token file {Path} cannot be re-read ({Error}); keeping the last token", EventName = "TokenReloadFailed")]
         public static partial void TokenReloadFailed(ILogger logger, string path, string error);

@@ -217,6 +217,12 @@ internal sealed partial class ProtocolHandler
             return [];
         }
 
+        // JSON text is UTF-8; invalid bytes inside a string would only fail later, when the value is read.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw EmulatorException.Serialization("The request body is not valid UTF-8.");
+        }
+
         try
         {
             return JsonNode.Parse(body) as JsonObject
