@@ -94,7 +94,7 @@ internal sealed class FakeStore : ISecretStore, Secretary.Bench.ISyncSecretStore
         }
 
         _perSecret.AddOrUpdate(id, 1, static (_, n) => n + 1);
-        _log.Enqueue(new StoreCall(_clock(), id));
+        _log.Enqueue(new StoreCall(_clock(), id, !Down));
     }
 
     private Secret Answer(string id)
@@ -108,5 +108,5 @@ internal sealed class FakeStore : ISecretStore, Secretary.Bench.ISyncSecretStore
     }
 }
 
-/// <summary>One store call: when (scenario seconds) and for which secret.</summary>
-internal readonly record struct StoreCall(double At, string SecretId);
+/// <summary>One store call: when (scenario seconds), for which secret, and whether the store was up.</summary>
+internal readonly record struct StoreCall(double At, string SecretId, bool Succeeded);

@@ -74,7 +74,7 @@ internal static class OutageScenario
                     contender.Settle();
                 }
 
-                var calls = store.Log.Where(c => c.At >= downAt && c.At - downAt <= outage).ToList();
+                var calls = store.Log.Where(c => c.At >= downAt && !c.Succeeded).ToList();
                 var mostForOne = calls.GroupBy(c => c.SecretId).Select(g => g.Count()).DefaultIfEmpty(0).Max();
                 var timeline = new double[(int)Math.Ceiling((outage + recovery) / bucket)];
                 foreach (var call in store.Log.Where(c => c.At >= downAt))
@@ -88,7 +88,7 @@ internal static class OutageScenario
 
                 // Calls after the store came back succeed: the first one per secret makes it fresh.
                 var upAt = downAt + outage;
-                var firstAfter = secrets.Select(id => store.Log.Where(c => c.SecretId == id && c.At > upAt).Select(c => c.At - upAt).DefaultIfEmpty(double.NaN).Min()).ToList();
+                var firstAfter = secrets.Select(id => store.Log.Where(c => c.SecretId == id && c.Succeeded && c.At > upAt).Select(c => c.At - upAt).DefaultIfEmpty(double.NaN).Min()).ToList();
                 var fresh = firstAfter.Any(double.IsNaN) ? double.NaN : firstAfter.Max();
                 context.OutageCalls[name] = timeline;
                 result.Add(name, 100.0 * served / reads, calls.Count, mostForOne, 100.0 * servedAfter / readsAfter, fresh);

@@ -14,6 +14,7 @@ internal sealed class ReaderThreads
     private readonly List<LatencyHistogram> _histograms = [];
     private readonly List<long> _failures = [];
     private volatile int _phase; // 0 warm-up, 1 measuring, 2 stop
+    private long _measureStarted;
 
     public ReaderThreads(int count, ICacheContender contender, Func<Random, string> pick)
     {
@@ -37,7 +38,14 @@ internal sealed class ReaderThreads
         }
     }
 
-    public void Measure() => _phase = 1;
+    /// <summary>From <see cref="Measure"/> to the last reader's end: the reads recorded fall in it.</summary>
+    public TimeSpan Measured { get; private set; }
+
+    public void Measure()
+    {
+        _measureStarted = Stopwatch.GetTimestamp();
+        _phase = 1;
+    }
 
     public LatencyHistogram Stop()
     {
@@ -47,6 +55,7 @@ internal sealed class ReaderThreads
             thread.Join();
         }
 
+        Measured = Stopwatch.GetElapsedTime(_measureStarted);
         var merged = new LatencyHistogram();
         foreach (var histogram in _histograms)
         {

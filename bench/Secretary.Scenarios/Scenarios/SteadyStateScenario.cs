@@ -37,7 +37,7 @@ internal static class SteadyStateScenario
                 ScenarioContext.Wait(contender.ReadAsync(id));
             }
 
-            return (Name: name, Store: store, Contender: contender, Histogram: new LatencyHistogram(), Calls: new int[1]);
+            return (Name: name, Store: store, Contender: contender, Histogram: new LatencyHistogram(), Calls: new int[1], Measured: new double[1]);
         }).ToList();
 
         for (var round = 0; round < rounds; round++)
@@ -51,6 +51,7 @@ internal static class SteadyStateScenario
                 var callsBefore = lane.Store.Calls;
                 Thread.Sleep(slice);
                 lane.Histogram.Merge(threads.Stop());
+                lane.Measured[0] += threads.Measured.TotalNanoseconds;
                 lane.Calls[0] += lane.Store.Calls - callsBefore;
             }
         }
@@ -60,7 +61,7 @@ internal static class SteadyStateScenario
         {
             var histogram = lane.Histogram;
             charts[lane.Name] = histogram;
-            result.Add(lane.Name, histogram.PercentileNs(50), histogram.PercentileNs(99), histogram.PercentileNs(99.9), histogram.MaxNs, Stalled(histogram, readers, measured), histogram.Count, lane.Calls[0]);
+            result.Add(lane.Name, histogram.PercentileNs(50), histogram.PercentileNs(99), histogram.PercentileNs(99.9), histogram.MaxNs, Stalled(histogram, readers, lane.Measured[0]), histogram.Count, lane.Calls[0]);
             ScenarioContext.Log($"steady state {lane.Name}: p99.9 {Metric.FormatNs(histogram.PercentileNs(99.9))}, max {Metric.FormatNs(histogram.MaxNs)}, {lane.Calls[0]} calls");
             lane.Contender.Dispose();
         }
@@ -70,6 +71,6 @@ internal static class SteadyStateScenario
         return result;
     }
 
-    private static double Stalled(LatencyHistogram histogram, int readers, TimeSpan measured) =>
-        100.0 * histogram.StalledNs / (readers * measured.TotalNanoseconds);
+    private static double Stalled(LatencyHistogram histogram, int readers, double measuredNs) =>
+        100.0 * histogram.StalledNs / (readers * measuredNs);
 }
