@@ -19,6 +19,9 @@ internal sealed class LatencyHistogram
 
     public long MaxNs { get; private set; }
 
+    /// <summary>Reads of 40 ms or more: on a warm cache, reads that waited for a store call (50 ms or 200 ms here) or a lock held across one.</summary>
+    public long WaitedCount { get; private set; }
+
     /// <summary>Total time spent in reads of 1 ms or more: the stalls percentiles over reads hide (a stalled reader makes few reads).</summary>
     public long StalledNs { get; private set; }
 
@@ -29,6 +32,11 @@ internal sealed class LatencyHistogram
         ns = Math.Max(0, ns);
         _counts[Index(ns)]++;
         Count++;
+        if (ns >= 40_000_000)
+        {
+            WaitedCount++;
+        }
+
         if (ns >= 1_000_000)
         {
             StalledNs += ns;
@@ -49,6 +57,7 @@ internal sealed class LatencyHistogram
 
         Count += other.Count;
         StalledNs += other.StalledNs;
+        WaitedCount += other.WaitedCount;
         MaxNs = Math.Max(MaxNs, other.MaxNs);
     }
 

@@ -36,6 +36,7 @@ for (var i = 0; i < args.Length; i++)
 }
 
 var context = new ScenarioContext(quick);
+var machine = MachineDescription();
 var scenarios = new (string Id, Func<Task<ScenarioResult>> Run)[]
 {
     ("stampede", () => StampedeScenario.RunAsync(context)),
@@ -53,7 +54,7 @@ var results = new List<ScenarioResult>();
 var crashed = false;
 Console.WriteLine($"# Secretary scenarios ({(quick ? "quick" : "full")} run)");
 Console.WriteLine();
-Console.WriteLine(MachineDescription());
+Console.WriteLine(machine);
 Console.WriteLine();
 foreach (var (id, run) in scenarios)
 {
@@ -115,7 +116,7 @@ if (chartsDir is not null)
 if (markdownPath is not null)
 {
     var text = new StringBuilder();
-    text.AppendLine(MachineDescription()).AppendLine();
+    text.AppendLine(machine).AppendLine();
     foreach (var result in results)
     {
         text.AppendLine(result.ToMarkdown());
@@ -131,7 +132,7 @@ if (jsonPath is not null)
     var document = new
     {
         mode = quick ? "quick" : "full",
-        machine = MachineDescription(),
+        machine,
         elapsed_seconds = Math.Round(total, 1),
         scenarios = results.Select(r => new
         {
