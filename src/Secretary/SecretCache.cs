@@ -40,6 +40,8 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
     private long _backendErrors;
     private int _entryCount;
     private int _flightCount;
+    private int _failingEntries;
+    private long _lastRecoveryScan = long.MinValue / 2;
 
     /// <summary>Builds a cache over <paramref name="store"/>.</summary>
     /// <param name="store">Where secrets come from.</param>
@@ -560,6 +562,36 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         }
     }
 
+    /// <summary>
+    /// The store answered while other secrets are backing off: it is probably back for them too, so their next
+    /// retry is moved to now instead of waiting out up to 5 minutes of backoff each. A secret still failing
+    /// backs off again from its failure count. Scans at most once per <see cref="SecretCacheOptions.BackoffBase"/>.
+    /// </summary>
+    private void BringRetriesForward(long now)
+    {
+        var last = Interlocked.Read(ref _lastRecoveryScan);
+        if (now - last < ToTimestamp(_options.BackoffBase) || Interlocked.CompareExchange(ref _lastRecoveryScan, now, last) != last)
+        {
+            return;
+        }
+
+        foreach (var entry in _table.All())
+        {
+            if (Volatile.Read(ref entry.ConsecutiveFailures) == 0)
+            {
+                continue;
+            }
+
+            lock (entry.Gate)
+            {
+                if (entry.ConsecutiveFailures > 0 && entry.RetryAt > now)
+                {
+                    entry.RetryAt = now;
+                }
+            }
+        }
+    }
+
     /// <summary>Stores a fetched value unless a Clear or eviction removed the entry meanwhile.</summary>
     private CachedValue Accept(CacheEntry entry, Secret secret, long now)
     {
@@ -578,6 +610,11 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
                 previousVersion = entry.Value?.Secret.VersionId;
                 entry.Value = value;
                 entry.Negative = null;
+                if (entry.ConsecutiveFailures > 0)
+                {
+                    Interlocked.Decrement(ref _failingEntries);
+                }
+
                 entry.ConsecutiveFailures = 0;
                 entry.RetryAt = 0;
                 entry.LastError = null;
@@ -589,6 +626,10 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         if (stored)
         {
             _due.Schedule(value.RefreshAt, now);
+            if (Volatile.Read(ref _failingEntries) > 0)
+            {
+                BringRetriesForward(now);
+            }
         }
 
         if (stored && previousVersion is not null && previousVersion != secret.VersionId)
@@ -613,6 +654,11 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
             if (error.IsTransient)
             {
                 failures = ++entry.ConsecutiveFailures;
+                if (failures == 1)
+                {
+                    Interlocked.Increment(ref _failingEntries);
+                }
+
                 retryIn = Backoff.Delay(failures, _options.BackoffBase, _options.BackoffMax, _options.BackoffJitter, Random.Shared.NextDouble());
                 entry.RetryAt = now + ToTimestamp(retryIn);
                 kept = entry.Value;
@@ -620,6 +666,11 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
             else
             {
                 // Permanent: never masked by an old value; remembered briefly so readers do not hammer the store.
+                if (entry.ConsecutiveFailures > 0)
+                {
+                    Interlocked.Decrement(ref _failingEntries);
+                }
+
                 failures = entry.ConsecutiveFailures = 0;
                 entry.RetryAt = 0;
                 if (!entry.Removed)
@@ -779,6 +830,11 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
             }
 
             entry.Removed = true;
+            if (entry.ConsecutiveFailures > 0)
+            {
+                entry.ConsecutiveFailures = 0;
+                Interlocked.Decrement(ref _failingEntries);
+            }
         }
 
         if (_table.TryRemove(entry))

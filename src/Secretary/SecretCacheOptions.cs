@@ -44,7 +44,7 @@ public sealed class SecretCacheOptions
     /// <summary>The shortest interval between two explicit refreshes of one secret (<see cref="ISecretCache.RefreshAsync"/>). <value>Default: 1 s. Range: zero or more.</value></summary>
     public TimeSpan MinRefreshInterval { get; set; } = SecretCacheDefaults.MinRefreshInterval;
 
-    /// <summary>How many batch calls warm-up makes at once. <value>Default: 4. Range: 1 to 64.</value></summary>
+    /// <summary>How many batch calls warm-up makes at once (8 x 20 ids: 160 secrets in one round trip's time). <value>Default: 8. Range: 1 to 64.</value></summary>
     public int WarmConcurrency { get; set; } = SecretCacheDefaults.WarmConcurrency;
 
     /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>

@@ -174,6 +174,44 @@ public sealed class FailSafeTests
     }
 
     [Fact]
+    public async Task When_the_store_answers_again_other_backing_off_secrets_retry_at_once()
+    {
+        using var f = new CacheFixture();
+        f.Store.Set("a", "a1");
+        f.Store.Set("b", "b1");
+        await f.Cache.GetAsync("a");
+        await f.Cache.GetAsync("b");
+        f.Time.Advance(TimeSpan.FromSeconds(301));
+        f.Store.Fault = Outage;
+        for (var second = 0; second < 600; second++)
+        {
+            await f.Cache.LookupAsync("a");
+            await f.IdleAsync();
+            f.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // b was not read during the outage, so it is not backing off.
+        // a has backed off for minutes. The store comes back; the first success (b) brings a's retry forward.
+        f.Store.Fault = null;
+        f.Store.Set("a", "a2");
+        f.Store.Set("b", "b2");
+        f.Time.Advance(TimeSpan.FromSeconds(2));
+        await f.Cache.LookupAsync("b");
+        await f.IdleAsync();
+        Assert.Equal("b2", (await f.Cache.LookupAsync("b")).Secret.SecretString);
+        var callsBefore = f.Store.GetCalls;
+
+        var first = await f.Cache.LookupAsync("a"); // stale, and starts the retry now rather than minutes later
+        await f.IdleAsync();
+        var second2 = await f.Cache.LookupAsync("a");
+
+        Assert.True(first.IsStale);
+        Assert.Equal(callsBefore + 1, f.Store.GetCalls);
+        Assert.False(second2.IsStale);
+        Assert.Equal("a2", second2.Secret.SecretString);
+    }
+
+    [Fact]
     public async Task A_hung_store_call_is_cut_by_the_timeout_and_releases_every_waiter()
     {
         using var f = new CacheFixture(o => o.StoreTimeout = TimeSpan.FromSeconds(2));

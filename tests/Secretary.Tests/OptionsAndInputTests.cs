@@ -17,6 +17,7 @@ public sealed class OptionsAndInputTests
         Assert.Equal(0.2, options.BackoffJitter);
         Assert.Equal(TimeSpan.FromSeconds(15), options.StoreTimeout);
         Assert.Equal(TimeSpan.FromSeconds(1), options.MinRefreshInterval);
+        Assert.Equal(8, options.WarmConcurrency);
         Assert.Equal("default", options.Name);
         Assert.Empty(options.Validate());
     }

@@ -13,7 +13,7 @@ internal static class SecretCacheDefaults
     public const double BackoffJitter = 0.2;
     public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(1);
-    public const int WarmConcurrency = 4;
+    public const int WarmConcurrency = 8;
     public const string Name = "default";
     public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(365);
 }
