@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,8 @@ internal sealed partial class AgentRequestHandler
 
     // Answers are JSON for programs, never HTML: keep quotes and non-ASCII as they are, as the AWS agent does.
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly ConditionalWeakTable<Secret, byte[]> Bodies = [];
 
     private static readonly string[] SecretQueryKeys = ["secretId", "versionId", "versionStage", "refreshNow"];
     private static readonly string[] PathQueryKeys = ["versionId", "versionStage", "refreshNow"];
@@ -221,7 +224,25 @@ internal sealed partial class AgentRequestHandler
             context.Response.Headers.Age = ((long)lookup.Age.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        await JsonAsync(context, 200, w => WriteSecret(w, lookup.Secret)).ConfigureAwait(false);
+        // The answer for one version never changes: serialised once, then copied out for every read.
+        var body = Bodies.GetValue(lookup.Secret, static secret => SerializeSecret(secret));
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static byte[] SerializeSecret(Secret secret)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            WriteSecret(writer, secret);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void WriteSecret(Utf8JsonWriter writer, Secret secret)
