@@ -3,29 +3,20 @@ using BenchmarkDotNet.Attributes;
 namespace Secretary.Benchmarks;
 
 /// <summary>A warm 256-byte binary secret, through every contender; Ratio is against Secretary.</summary>
-[MemoryDiagnoser]
-public class BinaryHitBenchmarks
+public class BinaryHitBenchmarks : PeerBenchmarks
 {
-    private PeerCaches _caches = null!;
-
-    [GlobalSetup]
-    public void Setup() => _caches = new PeerCaches();
-
-    [GlobalCleanup]
-    public void Cleanup() => _caches.Dispose();
-
     [Benchmark(Baseline = true)]
-    public int Secretary() => _caches.Secretary.GetBinaryAsync(PeerCaches.BinaryId).Result.Length;
+    public int Secretary() => Caches.Secretary.GetBinaryAsync(PeerCaches.BinaryId).Result.Length;
 
     [Benchmark]
-    public int SeedStyleCache() => ((byte[])_caches.Seed.GetSecret(PeerCaches.BinaryId)).Length;
+    public int SeedStyleCache() => ((byte[])Caches.Seed.GetSecret(PeerCaches.BinaryId)).Length;
 
     [Benchmark]
-    public int IMemoryCache() => _caches.MemoryGet(PeerCaches.BinaryId).Result.SecretBinary!.Value.Length;
+    public int IMemoryCache() => Caches.MemoryGet(PeerCaches.BinaryId).Result.SecretBinary!.Value.Length;
 
     [Benchmark]
-    public int FusionCache() => _caches.FusionGet(PeerCaches.BinaryId).Result.SecretBinary!.Value.Length;
+    public int FusionCache() => Caches.FusionGet(PeerCaches.BinaryId).Result.SecretBinary!.Value.Length;
 
     [Benchmark]
-    public int HybridCache() => _caches.HybridGet(PeerCaches.BinaryId).Result.Secret.SecretBinary!.Value.Length;
+    public int HybridCache() => Caches.HybridGet(PeerCaches.BinaryId).Result.Secret.SecretBinary!.Value.Length;
 }

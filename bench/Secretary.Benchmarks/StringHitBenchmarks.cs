@@ -3,29 +3,20 @@ using BenchmarkDotNet.Attributes;
 namespace Secretary.Benchmarks;
 
 /// <summary>A warm string secret read again, through every contender; Ratio is against Secretary.</summary>
-[MemoryDiagnoser]
-public class StringHitBenchmarks
+public class StringHitBenchmarks : PeerBenchmarks
 {
-    private PeerCaches _caches = null!;
-
-    [GlobalSetup]
-    public void Setup() => _caches = new PeerCaches();
-
-    [GlobalCleanup]
-    public void Cleanup() => _caches.Dispose();
-
     [Benchmark(Baseline = true)]
-    public string Secretary() => _caches.Secretary.GetStringAsync(PeerCaches.StringId).Result;
+    public string Secretary() => Caches.Secretary.GetStringAsync(PeerCaches.StringId).Result;
 
     [Benchmark]
-    public string SeedStyleCache() => (string)_caches.Seed.GetSecret(PeerCaches.StringId);
+    public string SeedStyleCache() => (string)Caches.Seed.GetSecret(PeerCaches.StringId);
 
     [Benchmark]
-    public string IMemoryCache() => _caches.MemoryGet(PeerCaches.StringId).Result.SecretString!;
+    public string IMemoryCache() => Caches.MemoryGet(PeerCaches.StringId).Result.SecretString!;
 
     [Benchmark]
-    public string FusionCache() => _caches.FusionGet(PeerCaches.StringId).Result.SecretString!;
+    public string FusionCache() => Caches.FusionGet(PeerCaches.StringId).Result.SecretString!;
 
     [Benchmark]
-    public string HybridCache() => _caches.HybridGet(PeerCaches.StringId).Result.Secret.SecretString!;
+    public string HybridCache() => Caches.HybridGet(PeerCaches.StringId).Result.Secret.SecretString!;
 }
