@@ -25,6 +25,9 @@ public sealed partial class SecretCache
         [LoggerMessage(6, LogLevel.Information, "Cache {Cache}: cleared {Scope} ({Count} entries)", EventName = "Cleared")]
         public static partial void Cleared(ILogger logger, string cache, string scope, int count);
 
+        [LoggerMessage(8, LogLevel.Warning, "Cache {Cache}: a VersionChanged handler failed for {SecretId} ({Error})", EventName = "HandlerFailed")]
+        public static partial void HandlerFailed(ILogger logger, string cache, string secretId, string error);
+
         [LoggerMessage(7, LogLevel.Information, "Cache {Cache}: warmed {Total} secrets, {Successful} ok, {Failed} failed, {StoreCalls} store calls in {DurationSeconds:0.###} s", EventName = "Warmed")]
         public static partial void Warmed(ILogger logger, string cache, int total, int successful, int failed, int storeCalls, double durationSeconds);
     }

@@ -635,7 +635,25 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         if (stored && previousVersion is not null && previousVersion != secret.VersionId)
         {
             Log.VersionChanged(_logger, _options.Name, entry.Key.SecretId, previousVersion, secret.VersionId);
-            VersionChanged?.Invoke(this, new SecretVersionChangedEventArgs(entry.Key, secret.Name, previousVersion, secret.VersionId, remoteTriggered));
+            if (VersionChanged is { } handlers)
+            {
+                // Raised off the fetch, so a slow or throwing handler never holds or fails the readers waiting on it.
+                var args = new SecretVersionChangedEventArgs(entry.Key, secret.Name, previousVersion, secret.VersionId, remoteTriggered);
+                ThreadPool.UnsafeQueueUserWorkItem(
+                    static state =>
+                    {
+                        try
+                        {
+                            state.handlers(state.cache, state.args);
+                        }
+                        catch (Exception ex)
+                        {
+                            Log.HandlerFailed(state.cache._logger, state.cache._options.Name, state.args.Request.SecretId, ex.GetType().Name);
+                        }
+                    },
+                    (handlers, cache: this, args),
+                    preferLocal: false);
+            }
         }
 
         return value;

@@ -56,6 +56,7 @@ public sealed partial class ServeProcessTests : IDisposable
         await using var _ = agent;
         var url = ready.Groups[1].Value;
         var file = Path.Combine(_home, ".secretary", "token");
+        await agent.WaitForLineAsync(new Regex("stats: "), TimeSpan.FromSeconds(30)); // the banner is written after the agent line
 
         Assert.True(File.Exists(file));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));

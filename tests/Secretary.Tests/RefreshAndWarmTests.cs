@@ -53,6 +53,18 @@ public sealed class RefreshAndWarmTests
     }
 
     [Fact]
+    public async Task A_refresh_right_after_warm_up_reads_the_store()
+    {
+        using var f = new CacheFixture();
+        f.Store.Set("k", "v1");
+        await f.Cache.WarmAsync(["k"]);
+        f.Store.Set("k", "v2");
+
+        Assert.Equal("v2", (await f.Cache.RefreshAsync("k")).SecretString);
+        Assert.Equal(1, f.Store.GetCalls);
+    }
+
+    [Fact]
     public async Task Warming_a_hundred_secrets_costs_five_batch_calls()
     {
         using var f = new CacheFixture();

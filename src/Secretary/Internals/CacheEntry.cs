@@ -28,7 +28,7 @@ internal sealed class CacheEntry(SecretRequest key, long ttl, long createdAt)
     public long RetryAt;
     public SecretaryException? LastError;
     public bool RemoteTriggered;
-    public long LastFetchStartedAt = long.MinValue;
+    public long LastFetchStartedAt = long.MinValue / 2; // far past, without overflow in now - this
     public bool Removed;
 
     public bool HasFlight => Volatile.Read(ref Flight) is not null;
