@@ -130,7 +130,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         var entry = GetOrAddEntry(policy.Key);
         var now = _time.GetTimestamp();
         Touch(entry, now);
-        if (now > Volatile.Read(ref _due.CoarseNow))
+        if (now - Volatile.Read(ref _due.CoarseNow) >= _touchInterval)
         {
             Volatile.Write(ref _due.CoarseNow, now);
         }
@@ -530,13 +530,13 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
 
         if (error is null)
         {
-            var value = Accept(entry, secret!, now);
+            var value = Accept(entry, secret!, now, flight);
             Interlocked.Decrement(ref _flightCount);
             flight.SetResult(value);
         }
         else
         {
-            Reject(entry, error, now);
+            Reject(entry, error, now, flight);
             Interlocked.Decrement(ref _flightCount);
             flight.SetException(error);
             _ = flight.Task.Exception; // a background refresh nobody awaits must not raise UnobservedTaskException
@@ -592,11 +592,20 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         }
     }
 
+    /// <summary>A fetch ends its own flight only: a warm-up answer, or a fetch outlived by a newer one, leaves the running flight alone.</summary>
+    private static void ClearFlight(CacheEntry entry, TaskCompletionSource<CachedValue>? flight)
+    {
+        if (flight is not null && ReferenceEquals(entry.Flight, flight))
+        {
+            entry.Flight = null;
+        }
+    }
+
     /// <summary>Stores a fetched value unless a Clear or eviction removed the entry meanwhile.</summary>
-    private CachedValue Accept(CacheEntry entry, Secret secret, long now)
+    private CachedValue Accept(CacheEntry entry, Secret secret, long now, TaskCompletionSource<CachedValue>? flight)
     {
         var ttl = Volatile.Read(ref entry.Ttl);
-        var value = new CachedValue(secret, now, now + (long)(ttl * _options.RefreshAhead), now + ttl);
+        var value = new CachedValue(secret, now, now + (long)(ttl * _options.RefreshAhead));
         string? previousVersion = null;
         bool stored;
         bool remoteTriggered;
@@ -620,7 +629,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
                 entry.LastError = null;
             }
 
-            entry.Flight = null;
+            ClearFlight(entry, flight);
         }
 
         if (stored)
@@ -659,7 +668,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         return value;
     }
 
-    private void Reject(CacheEntry entry, SecretaryException error, long now)
+    private void Reject(CacheEntry entry, SecretaryException error, long now, TaskCompletionSource<CachedValue>? flight)
     {
         Interlocked.Increment(ref _backendErrors);
         CachedValue? kept = null;
@@ -667,12 +676,12 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
         TimeSpan retryIn = TimeSpan.Zero;
         lock (entry.Gate)
         {
-            entry.Flight = null;
+            ClearFlight(entry, flight);
             entry.LastError = error;
             if (error.IsTransient)
             {
                 failures = ++entry.ConsecutiveFailures;
-                if (failures == 1)
+                if (failures == 1 && !entry.Removed)
                 {
                     Interlocked.Increment(ref _failingEntries);
                 }
@@ -762,7 +771,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
 
             if (result.Secret is { } secret)
             {
-                Accept(entry, secret, now);
+                Accept(entry, secret, now, flight: null);
                 details[i] = new SecretWarmDetail
                 {
                     SecretName = ids[i],
@@ -776,7 +785,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
                 var error = result.Error!;
                 if (!error.IsTransient)
                 {
-                    Reject(entry, error, now);
+                    Reject(entry, error, now, flight: null);
                 }
 
                 details[i] = Failed(ids[i], error);

@@ -5,7 +5,7 @@ namespace Secretary.Internals;
 /// but for <see cref="Due"/>, which the cache's timer sets once <see cref="RefreshAt"/> has
 /// passed, so the hit path needs no clock read: a hit is "entry found and not due".
 /// </summary>
-internal sealed class CachedValue(Secret secret, long fetchedAt, long refreshAt, long expiresAt)
+internal sealed class CachedValue(Secret secret, long fetchedAt, long refreshAt)
 {
     public Secret Secret { get; } = secret;
 
@@ -13,9 +13,6 @@ internal sealed class CachedValue(Secret secret, long fetchedAt, long refreshAt,
 
     /// <summary>When a read starts a background refresh, for the entry's own TTL.</summary>
     public long RefreshAt { get; } = refreshAt;
-
-    /// <summary>When the value is past the entry's own TTL.</summary>
-    public long ExpiresAt { get; } = expiresAt;
 
     /// <summary>True once <see cref="RefreshAt"/> has passed: reads then take the checked path.</summary>
     public volatile bool Due;
