@@ -98,7 +98,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         var faults = new FaultInjector();
         var stopping = new CancellationTokenSource();
         var verifier = new SigV4Verifier(options.AccessKey, options.SecretKey, options.TimeProvider, options.MaxClockSkew);
-        var handler = new ProtocolHandler(operations, verifier, counter, faults, options.TimeProvider, stopping.Token, logger);
+        var gate = new FaultGate(faults, counter, options.TimeProvider, stopping.Token, logger);
+        var sts = new StsEndpoint(verifier, counter, gate, options.AccountId, logger);
+        var handler = new ProtocolHandler(operations, verifier, counter, gate, sts, logger);
         var admin = new AdminApi(counter, faults, store);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
