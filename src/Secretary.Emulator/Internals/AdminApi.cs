@@ -10,6 +10,9 @@ internal sealed class AdminApi
 {
     public const string Prefix = "/_emulator";
 
+    /// <summary>The header every state-changing admin call must carry (any non-empty value); a cross-site form cannot set it.</summary>
+    public const string AdminHeader = "X-Secretary-Admin";
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     private readonly RequestCounter _counter;
@@ -36,6 +39,12 @@ internal sealed class AdminApi
 
         var path = context.Request.Path.Value!.TrimEnd('/');
         var method = context.Request.Method;
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && Refusal(context.Request) is { } refusal)
+        {
+            await WriteAsync(context, 403, new JsonObject { ["error"] = refusal }).ConfigureAwait(false);
+            return;
+        }
+
         switch (path)
         {
             case Prefix + "/health" when HttpMethods.IsGet(method):
@@ -71,6 +80,20 @@ internal sealed class AdminApi
                 await WriteAsync(context, 404, new JsonObject { ["error"] = $"No admin endpoint {path}." }).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>Why a state-changing call is refused: a browser can send neither a JSON content type nor a custom header cross-site without a preflight, which the emulator never grants.</summary>
+    private static string? Refusal(HttpRequest request)
+    {
+        var mediaType = (request.ContentType ?? string.Empty).Split(';')[0].Trim();
+        if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Admin calls that change state need 'Content-Type: application/json' and '{AdminHeader}: 1'.";
+        }
+
+        return string.IsNullOrWhiteSpace(request.Headers[AdminHeader].ToString())
+            ? $"Admin calls that change state need the header '{AdminHeader}: 1' (and 'Content-Type: application/json')."
+            : null;
     }
 
     internal static JsonObject CountsJson(EmulatorRequestCounts counts)

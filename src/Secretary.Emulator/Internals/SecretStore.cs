@@ -32,10 +32,29 @@ internal sealed class SecretStore
 
     public DateTimeOffset Now => TimeProvider.GetUtcNow();
 
-    /// <summary>Loads the data file if it exists. Returns the number of secrets loaded.</summary>
+    /// <summary>
+    /// Loads the data file if it exists and removes temporary files a killed emulator left beside it. Returns the number of
+    /// secrets loaded. A data file whose directory does not exist stops the start.
+    /// </summary>
     public int Load()
     {
-        if (_dataFile is null || !File.Exists(_dataFile))
+        if (_dataFile is null)
+        {
+            return 0;
+        }
+
+        var directory = Path.GetDirectoryName(_dataFile)!;
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"The data file '{_dataFile}' cannot be used: its directory '{directory}' does not exist; create it or choose another path.");
+        }
+
+        foreach (var stale in Directory.EnumerateFiles(directory, TempPrefix() + "*.tmp"))
+        {
+            TryDelete(stale);
+        }
+
+        if (!File.Exists(_dataFile))
         {
             return 0;
         }
@@ -180,11 +199,10 @@ internal sealed class SecretStore
             Secrets = [.. _regions.Values.SelectMany(r => r.Values).OrderBy(s => s.Sequence)],
         };
         var directory = Path.GetDirectoryName(_dataFile)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, "." + Path.GetFileName(_dataFile) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        var temp = Path.Combine(directory, TempPrefix() + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, TempFileOptions))
             {
                 JsonSerializer.Serialize(stream, document, FileJson);
                 stream.Flush(flushToDisk: true);
@@ -198,6 +216,24 @@ internal sealed class SecretStore
             throw new EmulatorException("InternalServiceError", "The emulator could not write its data file: " + ex.Message, 500);
         }
     }
+
+    /// <summary>Temporary files are created readable by their owner only (the values are in clear text).</summary>
+    private static FileStreamOptions TempFileOptions
+    {
+        get
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            return options;
+        }
+    }
+
+    /// <summary>The name every temporary file of this data file starts with: <c>.&lt;file&gt;.</c> (then a GUID and <c>.tmp</c>).</summary>
+    private string TempPrefix() => "." + Path.GetFileName(_dataFile) + ".";
 
     private static void TryDelete(string path)
     {

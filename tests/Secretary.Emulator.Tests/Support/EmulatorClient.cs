@@ -81,6 +81,19 @@ internal sealed class EmulatorClient : IDisposable
         return (reply.Status, System.Xml.Linq.XElement.Parse(reply.Text), reply.ContentType);
     }
 
+    /// <summary>Calls the admin API as a test or script would: JSON content type and the admin header.</summary>
+    public async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_endpoint, path));
+        request.Headers.TryAddWithoutValidation("X-Secretary-Admin", "1");
+        if (method != HttpMethod.Get)
+        {
+            request.Content = new StringContent(json ?? string.Empty, Encoding.UTF8, "application/json");
+        }
+
+        return await _http.SendAsync(request);
+    }
+
     public void Dispose() => _http.Dispose();
 
     internal sealed record Reply(HttpStatusCode Status, string Text, JsonObject? Json, string? ContentType, string? ErrorHeader)
