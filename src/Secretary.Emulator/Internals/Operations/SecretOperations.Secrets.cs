@@ -1,0 +1,235 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Secretary.Emulator.Internals;
+
+/// <content>Secrets: create, update, describe, tags.</content>
+internal sealed partial class SecretOperations
+{
+    private JsonObject CreateSecret(string region, RequestInput input)
+    {
+        var name = input.Required("Name", 1, EmulatorConstants.MaxNameLength);
+        var token = input.String(TokenMember, 32, 64);
+        var description = input.String("Description", 0, EmulatorConstants.MaxDescriptionLength);
+        var kmsKeyId = input.String("KmsKeyId", 0, 2048);
+        var (text, binary) = ReadValue(input);
+        var tags = ReadTags(input.Array("Tags", 0, int.MaxValue));
+        input.Bool("ForceOverwriteReplicaSecret");
+        if (input.Array("AddReplicaRegions", 1, int.MaxValue) is not null)
+        {
+            throw EmulatorException.InvalidRequest("The emulator does not support replica regions.");
+        }
+
+        if (!NamePattern().IsMatch(name))
+        {
+            throw EmulatorException.InvalidParameter("Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!");
+        }
+
+        if (tags.Count > EmulatorConstants.MaxTags)
+        {
+            throw EmulatorException.InvalidParameter($"A secret can have at most {EmulatorConstants.MaxTags} tags.");
+        }
+
+        if (_store.Region(region).TryGetValue(name, out var existing))
+        {
+            if (existing.DeletedDate is not null)
+            {
+                throw EmulatorException.InvalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
+            }
+
+            if (token is not null && existing.Version(token) is { } same && HasValue(text, binary) && same.SameValue(text, binary))
+            {
+                return new JsonObject { ["ARN"] = existing.Arn, ["Name"] = existing.Name, ["VersionId"] = same.VersionId };
+            }
+
+            throw EmulatorException.Exists($"The operation failed because the secret {name} already exists.");
+        }
+
+        var secret = _store.NewSecret(region, name);
+        secret.Description = description;
+        secret.KmsKeyId = kmsKeyId;
+        secret.Tags = tags;
+        SecretVersion? version = null;
+        if (HasValue(text, binary))
+        {
+            version = AddVersion(secret, token ?? NewVersionId(), text, binary, [EmulatorConstants.Current]);
+        }
+
+        _store.Persist();
+        var response = new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };
+        if (version is not null)
+        {
+            response["VersionId"] = version.VersionId;
+        }
+
+        return response;
+    }
+
+    private JsonObject DescribeSecret(string region, RequestInput input)
+    {
+        var secret = _store.Require(region, input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength));
+        return Describe(secret, "VersionIdsToStages");
+    }
+
+    private JsonObject UpdateSecret(string region, RequestInput input)
+    {
+        var secretId = input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength);
+        var token = input.String(TokenMember, 32, 64);
+        var description = input.String("Description", 0, EmulatorConstants.MaxDescriptionLength);
+        var kmsKeyId = input.String("KmsKeyId", 0, 2048);
+        var (text, binary) = ReadValue(input);
+        var secret = RequireLive(region, secretId);
+        SecretVersion? version = null;
+        if (HasValue(text, binary))
+        {
+            version = AddOrReuseVersion(secret, token, text, binary, [EmulatorConstants.Current]);
+        }
+
+        if (input.Has("Description"))
+        {
+            secret.Description = description;
+        }
+
+        if (input.Has("KmsKeyId"))
+        {
+            secret.KmsKeyId = kmsKeyId;
+        }
+
+        secret.LastChangedDate = _store.Now;
+        _store.Persist();
+        var response = new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };
+        if (version is not null)
+        {
+            response["VersionId"] = version.VersionId;
+        }
+
+        return response;
+    }
+
+    private JsonObject TagResource(string region, RequestInput input)
+    {
+        var secretId = input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength);
+        var tags = ReadTags(input.Array("Tags", 0, int.MaxValue, required: true));
+        var secret = RequireLive(region, secretId);
+        foreach (var tag in tags)
+        {
+            var existing = secret.Tags.Find(t => string.Equals(t.Key, tag.Key, StringComparison.Ordinal));
+            if (existing is null)
+            {
+                secret.Tags.Add(tag);
+            }
+            else
+            {
+                existing.Value = tag.Value;
+            }
+        }
+
+        if (secret.Tags.Count > EmulatorConstants.MaxTags)
+        {
+            throw EmulatorException.InvalidParameter($"A secret can have at most {EmulatorConstants.MaxTags} tags.");
+        }
+
+        secret.LastChangedDate = _store.Now;
+        _store.Persist();
+        return [];
+    }
+
+    private JsonObject UntagResource(string region, RequestInput input)
+    {
+        var secretId = input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength);
+        var keys = input.StringList("TagKeys", 0, int.MaxValue, 1, 128, required: true)!;
+        var secret = RequireLive(region, secretId);
+        secret.Tags.RemoveAll(t => keys.Contains(t.Key, StringComparer.Ordinal));
+        secret.LastChangedDate = _store.Now;
+        _store.Persist();
+        return [];
+    }
+
+    private static List<SecretTag> ReadTags(JsonArray? array)
+    {
+        var tags = new List<SecretTag>();
+        foreach (var item in array ?? [])
+        {
+            if (item is not JsonObject tag)
+            {
+                throw EmulatorException.Serialization("Expected a list of Tag structures for member Tags.");
+            }
+
+            var tagInput = new RequestInput(tag, ["Key", "Value"]);
+            var key = tagInput.Required("Key", 1, 128);
+            var value = tagInput.String("Value", 0, 256) ?? string.Empty;
+            if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+            {
+                throw EmulatorException.InvalidParameter("Tag keys can't start with the reserved prefix aws:.");
+            }
+
+            tags.RemoveAll(t => t.Key == key);
+            tags.Add(new SecretTag { Key = key, Value = value });
+        }
+
+        return tags;
+    }
+
+    private static JsonObject Describe(SecretRecord secret, string versionsMember)
+    {
+        var result = new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };
+        if (secret.Description is not null)
+        {
+            result["Description"] = secret.Description;
+        }
+
+        if (secret.KmsKeyId is not null)
+        {
+            result["KmsKeyId"] = secret.KmsKeyId;
+        }
+
+        result["RotationEnabled"] = secret.RotationEnabled;
+        if (secret.RotationLambdaArn is not null)
+        {
+            result["RotationLambdaARN"] = secret.RotationLambdaArn;
+        }
+
+        if (secret.RotationRulesJson is not null)
+        {
+            result["RotationRules"] = JsonNode.Parse(secret.RotationRulesJson);
+        }
+
+        AddDate(result, "LastRotatedDate", secret.LastRotatedDate);
+        AddDate(result, "LastChangedDate", secret.LastChangedDate);
+        AddDate(result, "LastAccessedDate", secret.LastAccessedDate);
+        AddDate(result, "DeletedDate", secret.DeletedDate);
+        AddDate(result, "NextRotationDate", secret.NextRotationDate);
+        if (secret.Tags.Count > 0)
+        {
+            var tags = new JsonArray();
+            foreach (var tag in secret.Tags)
+            {
+                tags.Add(new JsonObject { ["Key"] = tag.Key, ["Value"] = tag.Value });
+            }
+
+            result["Tags"] = tags;
+        }
+
+        var versions = new JsonObject();
+        foreach (var version in secret.Versions.Where(v => v.Stages.Count > 0))
+        {
+            versions[version.VersionId] = Strings(version.Stages);
+        }
+
+        result[versionsMember] = versions;
+        result["CreatedDate"] = Epoch(secret.CreatedDate);
+        result["PrimaryRegion"] = secret.Region;
+        return result;
+    }
+
+    private static void AddDate(JsonObject target, string name, DateTimeOffset? value)
+    {
+        if (value is { } date)
+        {
+            target[name] = Epoch(date);
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9/_+=.@\-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}
