@@ -3,7 +3,7 @@ using Secretary.Conformance.Support;
 
 namespace Secretary.Conformance;
 
-/// <summary>STS GetCallerIdentity on the emulator's port, through the official AWS CLI and boto3.</summary>
+/// <summary>STS GetCallerIdentity on the emulator's port, through the official AWS CLI (boto3: <see cref="Boto3Tests"/>).</summary>
 public sealed class StsTests : IClassFixture<EmulatorProcessFixture>
 {
     private readonly EmulatorProcessFixture _fixture;
@@ -30,9 +30,4 @@ public sealed class StsTests : IClassFixture<EmulatorProcessFixture>
         Assert.True(result.ExitCode != 0, result.ToString());
         Assert.Contains($"({code}) when calling the GetCallerIdentity operation", result.Stderr, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData("sts_get_caller_identity")]
-    [InlineData("sts_invalid_credentials")]
-    public Task Boto3(string check) => Support.Boto3.CheckAsync(_fixture.Emulator.Endpoint, check);
 }

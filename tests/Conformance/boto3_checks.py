@@ -84,6 +84,116 @@ def sts_invalid_credentials(c):
                  message="The security token included in the request is invalid.")
 
 
+def names(page):
+    return [s["Name"] for s in page["SecretList"]]
+
+
+@check
+def filters_match_word_prefixes(c):
+    sm = c.sm
+    a, b = c.name("prod/AppBeta/x"), c.name("dev/app_gamma")
+    sm.create_secret(Name=a, Description="one and two")
+    sm.create_secret(Name=b, Description="three", Tags=[{"Key": "Team", "Value": "payments-core"}])
+    mine = {"Key": "name", "Values": [c.prefix]}
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "all", "Values": ["AppBeta"]}])), [a], "all: AppBeta")
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "name", "Values": ["Beta"]}])), [a], "name: Beta")
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "name", "Values": ["beta"]}])), [], "name is case-sensitive")
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "description", "Values": ["one two"]}])), [a], "description: one two")
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "all", "Values": ["CORE"]}])), [b], "all: CORE")
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "name", "Values": ["prod"]}, {"Key": "name", "Values": ["dev"]}])), [],
+                 "two name filters are ANDed")
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "tag-key", "Values": ["Te"]}])), [b], "tag-key prefix")
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "tag-value", "Values": ["!payments"]}])), [a], "negated tag-value")
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "primary-region", "Values": ["us-east-1"]}])), [a, b], "primary-region")
+    expect_equal(names(sm.list_secrets(Filters=[mine, {"Key": "owning-service", "Values": ["rds"]}])), [], "owning-service")
+
+
+@check
+def list_secrets_oldest_first_and_sort_by(c):
+    sm = c.sm
+    created = [c.name(n) for n in ("b", "c", "a")]
+    for n in created:
+        sm.create_secret(Name=n, SecretString="v")
+    mine = [{"Key": "name", "Values": [c.prefix]}]
+    expect_equal(names(sm.list_secrets(Filters=mine)), created, "default order")
+    expect_equal(names(sm.list_secrets(Filters=mine, SortOrder="desc")), created[::-1], "desc")
+    expect_equal(names(sm.list_secrets(Filters=mine, SortBy="name")), sorted(created), "SortBy name")
+    expect_equal(names(sm.list_secrets(Filters=mine, SortBy="name", SortOrder="desc")), sorted(created)[::-1], "SortBy name desc")
+    expect_error("ValidationException", sm.list_secrets, SortBy="size", status=400,
+                 message="1 validation error detected: Value 'size' at 'sortBy' failed to satisfy constraint: "
+                         "Member must satisfy enum value set: [created-date, last-accessed-date, last-changed-date, name]")
+
+
+@check
+def force_delete_of_unknown_secret_succeeds(c):
+    name = c.name("never")
+    deleted = c.sm.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
+    expect_equal(deleted["Name"], name, "Name")
+    expect(deleted["ARN"].startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + name + "-"), deleted["ARN"])
+    expect(isinstance(deleted["DeletionDate"], datetime.datetime), "DeletionDate is a timestamp")
+    error = expect_error("InvalidParameterException", c.sm.delete_secret, SecretId=name, ForceDeleteWithoutRecovery=True, RecoveryWindowInDays=3)
+    expect("between 7 and 30" in error["Message"], error["Message"])
+
+
+@check
+def describe_leaves_out_members_without_value(c):
+    name = c.name("bare")
+    c.sm.create_secret(Name=name)
+    described = c.sm.describe_secret(SecretId=name)
+    for member in ("RotationEnabled", "PrimaryRegion", "VersionIdsToStages", "Tags", "ReplicationStatus", "RotationRules"):
+        expect(member not in described, member + " present: " + repr(described))
+    listed = c.sm.list_secrets(Filters=[{"Key": "name", "Values": [name]}])["SecretList"][0]
+    expect("SecretVersionsToStages" not in listed and "RotationEnabled" not in listed, repr(listed))
+    c.sm.tag_resource(SecretId=name, Tags=[{"Key": "k", "Value": "v"}])
+    c.sm.untag_resource(SecretId=name, TagKeys=["k"])
+    expect_equal(c.sm.describe_secret(SecretId=name)["Tags"], [], "Tags after the last is removed")
+
+
+@check
+def first_version_pending_also_gets_current(c):
+    name = c.name("pending")
+    c.sm.create_secret(Name=name)
+    put = c.sm.put_secret_value(SecretId=name, SecretString="v", VersionStages=["AWSPENDING"])
+    expect_equal(sorted(put["VersionStages"]), ["AWSCURRENT", "AWSPENDING"], "stages of the first version")
+    expect_equal(c.sm.get_secret_value(SecretId=name)["SecretString"], "v", "AWSCURRENT value")
+
+
+@check
+def same_token_other_value_is_resource_exists(c):
+    name = c.name("token")
+    token = str(uuid.uuid4())
+    arn = c.sm.create_secret(Name=name, SecretString="one", ClientRequestToken=token)["ARN"]
+    message = f"You can't use ClientRequestToken {token} because that value is already in use for a version of secret {arn}."
+    expect_error("ResourceExistsException", c.sm.create_secret, Name=name, SecretString="two", ClientRequestToken=token, message=message)
+    expect_error("ResourceExistsException", c.sm.put_secret_value, SecretId=name, SecretString="two", ClientRequestToken=token, message=message)
+    expect_error("ResourceExistsException", c.sm.update_secret, SecretId=name, SecretString="two", ClientRequestToken=token, message=message)
+
+
+@check
+def random_password_space_is_optional(c):
+    password = c.sm.get_random_password(PasswordLength=4, IncludeSpace=True)["RandomPassword"]
+    expect_equal(len(password), 4, "length")
+    expect(any(ch.islower() for ch in password) and any(ch.isupper() for ch in password) and any(ch.isdigit() for ch in password),
+           repr(password))
+
+
+@check
+def validation_messages_name_value_and_index(c):
+    expect_error("ValidationException", c.sm.list_secrets, Filters=[{"Key": "name", "Values": ["a"]}, {"Key": "invalid", "Values": ["b"]}],
+                 message="1 validation error detected: Value 'invalid' at 'filters.2.member.key' failed to satisfy constraint: "
+                         "Member must satisfy enum value set: [description, name, tag-key, tag-value, primary-region, owning-service, all]")
+    expect_error("ValidationException", c.sm.list_secrets, MaxResults=101,
+                 message="1 validation error detected: Value '101' at 'maxResults' failed to satisfy constraint: "
+                         "Member must have value less than or equal to 100")
+
+
+@check
+def lone_surrogate_is_refused_and_nothing_stored(c):
+    name = c.name("surrogate")
+    expect_error("SerializationException", c.sm.create_secret, Name=name, SecretString="\ud800", status=400)
+    expect_error("ResourceNotFoundException", c.sm.describe_secret, SecretId=name)
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == "--list":
         print("\n".join(sorted(CHECKS)))

@@ -112,6 +112,13 @@ internal sealed partial class ProtocolHandler
             Log.Refused(_logger, operation, ex.Type, ex.StatusCode);
             await WriteErrorAsync(context, ex).ConfigureAwait(false);
         }
+        catch (BadHttpRequestException ex)
+        {
+            // A malformed chunked body, a body cut short: the client's mistake, answered as one.
+            _counter.CountFailed();
+            Log.Refused(_logger, operation, "SerializationException", ex.StatusCode);
+            await WriteErrorAsync(context, EmulatorException.Serialization("The request body could not be read: it is malformed or incomplete.")).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _gate.Stopping.IsCancellationRequested)
         {
             context.Abort();
@@ -124,6 +131,12 @@ internal sealed partial class ProtocolHandler
         }
     }
 
+    private static readonly JsonDocumentOptions BodyOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+
+    /// <summary>
+    /// Parses the body as one JSON object. Invalid UTF-8, a duplicate member, a lone UTF-16 surrogate escape
+    /// (<c>"\ud800"</c>) anywhere, or anything but an object is a <c>SerializationException</c>, before any operation runs.
+    /// </summary>
     private static JsonObject ParseBody(byte[] body)
     {
         if (body.Length == 0)
@@ -137,14 +150,55 @@ internal sealed partial class ProtocolHandler
             throw EmulatorException.Serialization("The request body is not valid UTF-8.");
         }
 
+        JsonObject json;
         try
         {
-            return JsonNode.Parse(body) as JsonObject
+            json = JsonNode.Parse(body, documentOptions: BodyOptions) as JsonObject
                 ?? throw EmulatorException.Serialization("The request body must be a JSON object.");
         }
-        catch (JsonException)
+        catch (JsonException ex) when (ex.Message.StartsWith("Duplicate", StringComparison.Ordinal))
+        {
+            throw EmulatorException.Serialization("The request body has a duplicate member.");
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw EmulatorException.Serialization("The request body is not valid JSON.");
+        }
+
+        RequireWellFormedStrings(json);
+        return json;
+    }
+
+    /// <summary>Decodes every string once, so a lone surrogate is refused here and not half-way through an operation.</summary>
+    private static void RequireWellFormedStrings(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    RequireWellFormedStrings(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    RequireWellFormedStrings(item);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    _ = value.GetValue<string>();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw EmulatorException.Serialization("The request body has a string that is not valid UTF-16 (a lone surrogate escape).");
+                }
+
+                break;
         }
     }
 

@@ -140,18 +140,33 @@ internal sealed class SecretStore
         return secrets.GetValueOrDefault(parts[6]);
     }
 
-    public SecretRecord Require(string region, string secretId) =>
-        Find(region, secretId) ?? throw EmulatorException.NotFound("Secrets Manager can't find the specified secret.");
+    public SecretRecord Require(string region, string secretId) => Find(region, secretId) ?? throw NotFound();
+
+    public static EmulatorException NotFound() => EmulatorException.NotFound("Secrets Manager can't find the specified secret.");
+
+    /// <summary>The ARN and name a secret id stands for when no such secret exists (an ARN as given, a name with a new suffix).</summary>
+    public (string Arn, string Name) UnknownSecretIdentity(string region, string secretId)
+    {
+        if (secretId.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            var name = secretId.Split(':', 7) is { Length: 7 } parts ? parts[6] : secretId;
+            return (secretId, name);
+        }
+
+        return (Arn(region, secretId), secretId);
+    }
+
+    private string Arn(string region, string name) =>
+        $"arn:aws:secretsmanager:{region}:{AccountId}:secret:{name}-{RandomNumberGenerator.GetString(SuffixAlphabet, 6)}";
 
     public SecretRecord NewSecret(string region, string name)
     {
         var now = Now;
-        var suffix = RandomNumberGenerator.GetString(SuffixAlphabet, 6);
         var secret = new SecretRecord
         {
             Region = region,
             Name = name,
-            Arn = $"arn:aws:secretsmanager:{region}:{AccountId}:secret:{name}-{suffix}",
+            Arn = Arn(region, name),
             CreatedDate = now,
             LastChangedDate = now,
             Sequence = ++_sequence,

@@ -10,18 +10,26 @@ internal sealed partial class SecretOperations
         var secretId = input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength);
         var window = input.Long("RecoveryWindowInDays", long.MinValue, long.MaxValue);
         var force = input.Bool("ForceDeleteWithoutRecovery") ?? false;
-        if (window is not null && force)
-        {
-            throw EmulatorException.InvalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
-        }
-
         if (window is < 7 or > 30)
         {
             throw EmulatorException.InvalidParameter("The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
         }
 
-        var secret = _store.Require(region, secretId);
+        if (window is not null && force)
+        {
+            throw EmulatorException.InvalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
+        }
+
         var now = _store.Now;
+        var found = _store.Find(region, secretId);
+        if (found is null && force)
+        {
+            // The service answers a forced deletion of a secret it does not know as if it had deleted it.
+            var (arn, name) = _store.UnknownSecretIdentity(region, secretId);
+            return new JsonObject { ["ARN"] = arn, ["Name"] = name, ["DeletionDate"] = Epoch(now) };
+        }
+
+        var secret = found ?? throw SecretStore.NotFound();
         DateTimeOffset deletionDate;
         if (force)
         {

@@ -8,6 +8,8 @@ namespace Secretary.Emulator.Internals;
 internal sealed partial class SecretOperations
 {
     private static readonly string[] FilterKeys = ["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"];
+    private static readonly string[] SortOrders = ["asc", "desc"];
+    private static readonly string[] SortKeys = ["created-date", "last-accessed-date", "last-changed-date", "name"];
 
     private JsonObject ListSecrets(string region, RequestInput input)
     {
@@ -15,91 +17,87 @@ internal sealed partial class SecretOperations
         var maxResults = input.Long("MaxResults", 1, 100);
         var nextToken = input.String("NextToken", 1, 4096);
         var filters = input.Array("Filters", 0, 10);
-        var sortOrder = input.String("SortOrder", 0, 16);
-        if (sortOrder is not null and not "asc" and not "desc")
-        {
-            throw EmulatorException.Validation("Value at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]");
-        }
-
+        var sortOrder = input.Enum("SortOrder", SortOrders) ?? "asc";
+        var sortBy = input.Enum("SortBy", SortKeys) ?? "created-date";
         var predicate = filters is null ? (_ => true) : ParseFilters(filters);
-        var matched = _store.All(region).Where(s => (includeDeleted || s.DeletedDate is null) && predicate(s));
-        var ordered = sortOrder == "asc"
-            ? matched.OrderBy(s => s.CreatedDate).ThenBy(s => s.Sequence)
-            : matched.OrderByDescending(s => s.CreatedDate).ThenByDescending(s => s.Sequence);
-        var (page, next) = Page(ordered.ToList(), (int)(maxResults ?? 100), nextToken, "ListSecrets");
+        var matched = _store.All(region).Where(s => (includeDeleted || s.DeletedDate is null) && predicate(s)).ToList();
+        var page = Page(Sorted(matched, sortBy, sortOrder == "desc"), (int)(maxResults ?? 100), nextToken, "ListSecrets");
         var list = new JsonArray();
-        foreach (var secret in page)
+        foreach (var secret in page.Items)
         {
             list.Add(Describe(secret, "SecretVersionsToStages"));
         }
 
         var response = new JsonObject { ["SecretList"] = list };
-        if (next is not null)
+        if (page.NextToken is not null)
         {
-            response["NextToken"] = next;
+            response["NextToken"] = page.NextToken;
         }
 
         return response;
     }
 
+    /// <summary>Orders by the chosen key (a secret never read sorts before any read one), ties in creation order.</summary>
+    private static List<SecretRecord> Sorted(List<SecretRecord> secrets, string sortBy, bool descending)
+    {
+        Comparison<SecretRecord> byKey = sortBy switch
+        {
+            "name" => (a, b) => string.CompareOrdinal(a.Name, b.Name),
+            "last-accessed-date" => (a, b) => Nullable.Compare(a.LastAccessedDate, b.LastAccessedDate),
+            "last-changed-date" => (a, b) => a.LastChangedDate.CompareTo(b.LastChangedDate),
+            _ => (a, b) => a.CreatedDate.CompareTo(b.CreatedDate),
+        };
+        var sorted = new List<SecretRecord>(secrets);
+        sorted.Sort((a, b) =>
+        {
+            var order = byKey(a, b);
+            order = order != 0 ? order : a.Sequence.CompareTo(b.Sequence);
+            return descending ? -order : order;
+        });
+        return sorted;
+    }
+
+    /// <summary>
+    /// Filters as the service applies them: filters are ANDed (two with the same key too), the values of one filter are
+    /// ORed, a value starting with <c>!</c> excludes what it matches. See <see cref="FilterMatch"/> for one value.
+    /// </summary>
     private static Func<SecretRecord, bool> ParseFilters(JsonArray filters)
     {
         var predicates = new List<Func<SecretRecord, bool>>();
+        var index = 0;
         foreach (var item in filters)
         {
+            index++;
             if (item is not JsonObject filter)
             {
                 throw EmulatorException.Serialization("Expected a list of Filter structures for member Filters.");
             }
 
-            var filterInput = new RequestInput(filter, ["Key", "Values"]);
-            var key = filterInput.String("Key", 0, 64);
+            var filterInput = new RequestInput(filter, ["Key", "Values"], $"Filters.{index}.member");
+            var key = filterInput.Enum("Key", FilterKeys);
             var values = filterInput.StringList("Values", 1, 10, 0, 512);
             if (key is null || values is null)
             {
                 throw EmulatorException.InvalidParameter("Each filter needs a Key and at least one value in Values.");
             }
 
-            if (!FilterKeys.Contains(key, StringComparer.Ordinal))
+            if (values.Find(v => !FilterValuePattern().IsMatch(v)) is { } bad)
             {
-                throw EmulatorException.Validation($"Value at 'filters.member.key' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", FilterKeys)}]");
-            }
-
-            if (values.Any(v => !FilterValuePattern().IsMatch(v)))
-            {
-                throw EmulatorException.Validation("Value at 'filters.member.values' failed to satisfy constraint: Member must satisfy regular expression pattern: ^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$");
+                throw EmulatorException.Validation(RequestInput.Constraint(
+                    filterInput.Where("Values"), bad, "Member must satisfy regular expression pattern: ^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$"));
             }
 
             var positive = values.Where(v => !v.StartsWith('!')).ToList();
             var negative = values.Where(v => v.StartsWith('!')).Select(v => v[1..]).ToList();
             predicates.Add(secret =>
-                (positive.Count == 0 || positive.Exists(v => Matches(secret, key, v)))
-                && !negative.Exists(v => Matches(secret, key, v)));
+                (positive.Count == 0 || positive.Exists(v => FilterMatch.Matches(secret, key, v)))
+                && !negative.Exists(v => FilterMatch.Matches(secret, key, v)));
         }
 
         return secret => predicates.TrueForAll(p => p(secret));
     }
 
-    private static bool Matches(SecretRecord secret, string key, string value)
-    {
-        static bool Prefix(string? text, string value, StringComparison comparison) => text is not null && text.StartsWith(value, comparison);
-        const StringComparison Sensitive = StringComparison.Ordinal;
-        const StringComparison Insensitive = StringComparison.OrdinalIgnoreCase;
-        return key switch
-        {
-            "name" => Prefix(secret.Name, value, Sensitive),
-            "description" => Prefix(secret.Description, value, Insensitive),
-            "tag-key" => secret.Tags.Exists(t => Prefix(t.Key, value, Sensitive)),
-            "tag-value" => secret.Tags.Exists(t => Prefix(t.Value, value, Sensitive)),
-            "primary-region" => Prefix(secret.Region, value, Sensitive),
-            "owning-service" => false,
-            _ => value.Split(' ', StringSplitOptions.RemoveEmptyEntries).All(word =>
-                Prefix(secret.Name, word, Insensitive) || Prefix(secret.Description, word, Insensitive)
-                || secret.Tags.Exists(t => Prefix(t.Key, word, Insensitive) || Prefix(t.Value, word, Insensitive))),
-        };
-    }
-
-    private static (List<T> Page, string? NextToken) Page<T>(List<T> items, int size, string? token, string scope)
+    private static (List<T> Items, string? NextToken) Page<T>(List<T> items, int size, string? token, string scope)
     {
         var offset = 0;
         if (token is not null)

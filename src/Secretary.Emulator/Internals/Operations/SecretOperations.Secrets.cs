@@ -13,7 +13,8 @@ internal sealed partial class SecretOperations
         var description = input.String("Description", 0, EmulatorConstants.MaxDescriptionLength);
         var kmsKeyId = input.String("KmsKeyId", 0, 2048);
         var (text, binary) = ReadValue(input);
-        var tags = ReadTags(input.Array("Tags", 0, int.MaxValue));
+        var tagArray = input.Array("Tags", 0, int.MaxValue);
+        var tags = ReadTags(tagArray);
         input.Bool("ForceOverwriteReplicaSecret");
         if (input.Array("AddReplicaRegions", 1, int.MaxValue) is not null)
         {
@@ -37,9 +38,11 @@ internal sealed partial class SecretOperations
                 throw EmulatorException.InvalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
             }
 
-            if (token is not null && existing.Version(token) is { } same && HasValue(text, binary) && same.SameValue(text, binary))
+            if (token is not null && existing.Version(token) is { } same && HasValue(text, binary))
             {
-                return new JsonObject { ["ARN"] = existing.Arn, ["Name"] = existing.Name, ["VersionId"] = same.VersionId };
+                return same.SameValue(text, binary)
+                    ? new JsonObject { ["ARN"] = existing.Arn, ["Name"] = existing.Name, ["VersionId"] = same.VersionId }
+                    : throw TokenInUse(existing, token);
             }
 
             throw EmulatorException.Exists($"The operation failed because the secret {name} already exists.");
@@ -48,7 +51,7 @@ internal sealed partial class SecretOperations
         var secret = _store.NewSecret(region, name);
         secret.Description = description;
         secret.KmsKeyId = kmsKeyId;
-        secret.Tags = tags;
+        secret.Tags = tagArray is null ? null : tags;
         SecretVersion? version = null;
         if (HasValue(text, binary))
         {
@@ -111,6 +114,7 @@ internal sealed partial class SecretOperations
         var secretId = input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength);
         var tags = ReadTags(input.Array("Tags", 0, int.MaxValue, required: true));
         var secret = RequireLive(region, secretId);
+        secret.Tags ??= [];
         foreach (var tag in tags)
         {
             var existing = secret.Tags.Find(t => string.Equals(t.Key, tag.Key, StringComparison.Ordinal));
@@ -139,7 +143,7 @@ internal sealed partial class SecretOperations
         var secretId = input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength);
         var keys = input.StringList("TagKeys", 0, int.MaxValue, 1, 128, required: true)!;
         var secret = RequireLive(region, secretId);
-        secret.Tags.RemoveAll(t => keys.Contains(t.Key, StringComparer.Ordinal));
+        secret.Tags?.RemoveAll(t => keys.Contains(t.Key, StringComparer.Ordinal));
         secret.LastChangedDate = _store.Now;
         _store.Persist();
         return [];
@@ -183,7 +187,11 @@ internal sealed partial class SecretOperations
             result["KmsKeyId"] = secret.KmsKeyId;
         }
 
-        result["RotationEnabled"] = secret.RotationEnabled;
+        if (secret.RotationEnabled is { } enabled)
+        {
+            result["RotationEnabled"] = enabled;
+        }
+
         if (secret.RotationLambdaArn is not null)
         {
             result["RotationLambdaARN"] = secret.RotationLambdaArn;
@@ -199,7 +207,7 @@ internal sealed partial class SecretOperations
         AddDate(result, "LastAccessedDate", secret.LastAccessedDate);
         AddDate(result, "DeletedDate", secret.DeletedDate);
         AddDate(result, "NextRotationDate", secret.NextRotationDate);
-        if (secret.Tags.Count > 0)
+        if (secret.Tags is not null)
         {
             var tags = new JsonArray();
             foreach (var tag in secret.Tags)
@@ -216,9 +224,17 @@ internal sealed partial class SecretOperations
             versions[version.VersionId] = Strings(version.Stages);
         }
 
-        result[versionsMember] = versions;
+        if (versions.Count > 0)
+        {
+            result[versionsMember] = versions;
+        }
+
         result["CreatedDate"] = Epoch(secret.CreatedDate);
-        result["PrimaryRegion"] = secret.Region;
+        if (secret.PrimaryRegion is not null)
+        {
+            result["PrimaryRegion"] = secret.PrimaryRegion;
+        }
+
         return result;
     }
 

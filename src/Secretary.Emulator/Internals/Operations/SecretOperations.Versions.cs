@@ -98,9 +98,7 @@ internal sealed partial class SecretOperations
     {
         if (token is not null && secret.Version(token) is { } existing)
         {
-            return existing.SameValue(text, binary)
-                ? existing
-                : throw EmulatorException.Exists("You can't modify an existing version, you can only create a new version. The ClientRequestToken is already used by a version with a different value.");
+            return existing.SameValue(text, binary) ? existing : throw TokenInUse(secret, token);
         }
 
         return AddVersion(secret, token ?? NewVersionId(), text, binary, stages);
@@ -110,16 +108,26 @@ internal sealed partial class SecretOperations
     {
         var now = _store.Now;
         var version = new SecretVersion { VersionId = versionId, SecretString = text, SecretBinary = binary, CreatedDate = now };
+        var first = secret.Stage(EmulatorConstants.Current) is null;
         secret.Versions.Add(version);
         foreach (var stage in stages.Distinct(StringComparer.Ordinal))
         {
             MoveStage(secret, stage, version);
         }
 
+        // A secret's first value is always AWSCURRENT, whatever labels were asked for (as the service does).
+        if (first)
+        {
+            MoveStage(secret, EmulatorConstants.Current, version);
+        }
+
         secret.LastChangedDate = now;
         TrimVersions(secret);
         return version;
     }
+
+    private static EmulatorException TokenInUse(SecretRecord secret, string token) =>
+        EmulatorException.Exists($"You can't use ClientRequestToken {token} because that value is already in use for a version of secret {secret.Arn}.");
 
     /// <summary>Attaches <paramref name="stage"/> to <paramref name="target"/>; moving AWSCURRENT hands AWSPREVIOUS to the old current version.</summary>
     private static void MoveStage(SecretRecord secret, string stage, SecretVersion target)

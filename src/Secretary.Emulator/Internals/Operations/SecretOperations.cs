@@ -24,7 +24,7 @@ internal sealed partial class SecretOperations
         ["GetSecretValue"] = [SecretIdMember, "VersionId", "VersionStage"],
         ["BatchGetSecretValue"] = ["SecretIdList", "Filters", "MaxResults", "NextToken"],
         ["DescribeSecret"] = [SecretIdMember],
-        ["ListSecrets"] = ["IncludePlannedDeletion", "MaxResults", "NextToken", "Filters", "SortOrder"],
+        ["ListSecrets"] = ["IncludePlannedDeletion", "MaxResults", "NextToken", "Filters", "SortOrder", "SortBy"],
         ["ListSecretVersionIds"] = [SecretIdMember, "MaxResults", "NextToken", "IncludeDeprecated"],
         ["PutSecretValue"] = [SecretIdMember, TokenMember, BinaryMember, StringMember, "VersionStages", "RotationToken"],
         ["UpdateSecret"] = [SecretIdMember, TokenMember, "Description", "KmsKeyId", BinaryMember, StringMember],
