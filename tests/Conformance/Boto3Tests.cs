@@ -15,6 +15,7 @@ public sealed class Boto3Tests : IClassFixture<EmulatorProcessFixture>
         "filters_match_word_prefixes", "list_secrets_oldest_first_and_sort_by", "force_delete_of_unknown_secret_succeeds",
         "describe_leaves_out_members_without_value", "first_version_pending_also_gets_current", "same_token_other_value_is_resource_exists",
         "random_password_space_is_optional", "validation_messages_name_value_and_index", "lone_surrogate_is_refused_and_nothing_stored",
+        "resource_policies", "replication", "cancel_rotate_secret_keeps_pending", "type_and_external_rotation_metadata",
     ];
 
     public static TheoryData<string> Checks => new(CheckNames);

@@ -194,6 +194,83 @@ def lone_surrogate_is_refused_and_nothing_stored(c):
     expect_error("ResourceNotFoundException", c.sm.describe_secret, SecretId=name)
 
 
+PRIVATE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/app"},
+                                                                      "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]})
+PUBLIC_POLICY = json.dumps({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}})
+
+
+@check
+def resource_policies(c):
+    name = c.name("policy")
+    arn = c.sm.create_secret(Name=name, SecretString="v")["ARN"]
+    expect("ResourcePolicy" not in c.sm.get_resource_policy(SecretId=name), "no policy yet")
+    expect_equal(c.sm.put_resource_policy(SecretId=name, ResourcePolicy=PRIVATE_POLICY, BlockPublicPolicy=True)["ARN"], arn, "ARN")
+    expect_equal(c.sm.get_resource_policy(SecretId=name)["ResourcePolicy"], PRIVATE_POLICY, "stored policy")
+    expect_error("PublicPolicyException", c.sm.put_resource_policy, SecretId=name, ResourcePolicy=PUBLIC_POLICY, BlockPublicPolicy=True, status=400)
+    expect_error("MalformedPolicyDocumentException", c.sm.put_resource_policy, SecretId=name, ResourcePolicy="{nope",
+                 message="This resource policy contains a syntax error.")
+    passed = c.sm.validate_resource_policy(ResourcePolicy=PRIVATE_POLICY)
+    expect_equal((passed["PolicyValidationPassed"], passed["ValidationErrors"]), (True, []), "private policy passes")
+    failed = c.sm.validate_resource_policy(SecretId=name, ResourcePolicy=PUBLIC_POLICY)
+    expect(failed["PolicyValidationPassed"] is False and len(failed["ValidationErrors"]) == 1, repr(failed))
+    expect_equal(c.sm.delete_resource_policy(SecretId=name)["Name"], name, "Name")
+    expect("ResourcePolicy" not in c.sm.get_resource_policy(SecretId=name), "policy deleted")
+    expect_error("ResourceNotFoundException", c.sm.get_resource_policy, SecretId=c.name("missing"))
+
+
+@check
+def replication(c):
+    name = c.name("replicated")
+    created = c.sm.create_secret(Name=name, SecretString="one", AddReplicaRegions=[{"Region": "eu-west-1"}])
+    expect_equal([(s["Region"], s["Status"]) for s in created["ReplicationStatus"]], [("eu-west-1", "InSync")], "ReplicationStatus")
+    eu = c.client(region="eu-west-1")
+    replica = eu.get_secret_value(SecretId=name)
+    expect_equal(replica["SecretString"], "one", "replica value")
+    expect_equal(replica["ARN"], created["ARN"].replace(":us-east-1:", ":eu-west-1:"), "replica ARN")
+    expect_equal(eu.describe_secret(SecretId=name)["PrimaryRegion"], "us-east-1", "PrimaryRegion of the replica")
+    expect_error("InvalidParameterException", eu.put_secret_value, SecretId=name, SecretString="x",
+                 message="Operation not permitted on a replica secret. Call must be made in primary secret's region.")
+    c.sm.put_secret_value(SecretId=name, SecretString="two")
+    expect_equal(eu.get_secret_value(SecretId=name)["SecretString"], "two", "value written to the primary reaches the replica")
+    added = c.sm.replicate_secret_to_regions(SecretId=name, AddReplicaRegions=[{"Region": "ap-south-1"}])
+    expect_equal([s["Region"] for s in added["ReplicationStatus"]], ["eu-west-1", "ap-south-1"], "after ReplicateSecretToRegions")
+    expect_error("InvalidParameterException", c.sm.replicate_secret_to_regions, SecretId=name, AddReplicaRegions=[{"Region": "us-east-1"}],
+                 message="Invalid replica region.")
+    removed = c.sm.remove_regions_from_replication(SecretId=name, RemoveReplicaRegions=["ap-south-1"])
+    expect_equal([s["Region"] for s in removed["ReplicationStatus"]], ["eu-west-1"], "after RemoveRegionsFromReplication")
+    expect_error("ResourceNotFoundException", c.client(region="ap-south-1").get_secret_value, SecretId=name)
+    eu.stop_replication_to_replica(SecretId=name)
+    expect("PrimaryRegion" not in eu.describe_secret(SecretId=name), "promoted replica is standalone")
+    eu.put_secret_value(SecretId=name, SecretString="eu-own")
+    expect_equal(c.sm.get_secret_value(SecretId=name)["SecretString"], "two", "primary unchanged")
+
+
+@check
+def cancel_rotate_secret_keeps_pending(c):
+    name = c.name("cancel")
+    c.sm.create_secret(Name=name, SecretString="v")
+    c.sm.rotate_secret(SecretId=name, RotationRules={"AutomaticallyAfterDays": 7}, RotateImmediately=False)
+    pending = c.sm.put_secret_value(SecretId=name, SecretString="w", VersionStages=["AWSPENDING"])["VersionId"]
+    expect_equal(c.sm.cancel_rotate_secret(SecretId=name)["VersionId"], pending, "VersionId of the pending version")
+    described = c.sm.describe_secret(SecretId=name)
+    expect_equal(described["RotationEnabled"], False, "RotationEnabled")
+    expect_equal(described["VersionIdsToStages"][pending], ["AWSPENDING"], "AWSPENDING kept")
+
+
+@check
+def type_and_external_rotation_metadata(c):
+    name = c.name("typed")
+    c.sm.create_secret(Name=name, SecretString="v", Type="SalesforceClientSecret")
+    expect_equal(c.sm.describe_secret(SecretId=name)["Type"], "SalesforceClientSecret", "Type")
+    c.sm.rotate_secret(SecretId=name, RotateImmediately=False, ExternalSecretRotationMetadata=[{"Key": "org", "Value": "acme"}],
+                       ExternalSecretRotationRoleArn="arn:aws:iam::123456789012:role/partner")
+    described = c.sm.describe_secret(SecretId=name)
+    expect_equal(described["ExternalSecretRotationMetadata"], [{"Key": "org", "Value": "acme"}], "ExternalSecretRotationMetadata")
+    expect_equal(described["ExternalSecretRotationRoleArn"], "arn:aws:iam::123456789012:role/partner", "ExternalSecretRotationRoleArn")
+    listed = c.sm.list_secrets(Filters=[{"Key": "name", "Values": [name]}])["SecretList"][0]
+    expect_equal(listed["Type"], "SalesforceClientSecret", "Type in ListSecrets")
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == "--list":
         print("\n".join(sorted(CHECKS)))

@@ -13,8 +13,6 @@ internal sealed class AdminApi
     /// <summary>The header every state-changing admin call must carry (any non-empty value); a cross-site form cannot set it.</summary>
     public const string AdminHeader = "X-Secretary-Admin";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-
     private readonly RequestCounter _counter;
     private readonly FaultInjector _faults;
     private readonly SecretStore _store;
@@ -58,7 +56,7 @@ internal sealed class AdminApi
                 context.Response.StatusCode = 204;
                 break;
             case Prefix + "/faults" when HttpMethods.IsGet(method):
-                await WriteAsync(context, 200, JsonSerializer.SerializeToNode(_faults.Current, Json)!).ConfigureAwait(false);
+                await WriteAsync(context, 200, JsonSerializer.SerializeToNode(_faults.Current, FaultsJsonContext.Default.EmulatorFaults)!).ConfigureAwait(false);
                 break;
             case Prefix + "/faults" when HttpMethods.IsPost(method) || HttpMethods.IsPut(method):
                 await SetFaultsAsync(context).ConfigureAwait(false);
@@ -118,10 +116,7 @@ internal sealed class AdminApi
         EmulatorFaults? faults;
         try
         {
-            faults = await JsonSerializer.DeserializeAsync<EmulatorFaults>(context.Request.Body, new JsonSerializerOptions
-            {
-                UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-            }, context.RequestAborted).ConfigureAwait(false);
+            faults = await JsonSerializer.DeserializeAsync(context.Request.Body, FaultsJsonContext.Default.EmulatorFaults, context.RequestAborted).ConfigureAwait(false);
         }
         catch (JsonException ex)
         {
@@ -148,7 +143,7 @@ internal sealed class AdminApi
             return;
         }
 
-        await WriteAsync(context, 200, JsonSerializer.SerializeToNode(_faults.Current, Json)!).ConfigureAwait(false);
+        await WriteAsync(context, 200, JsonSerializer.SerializeToNode(_faults.Current, FaultsJsonContext.Default.EmulatorFaults)!).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext context, int status, JsonNode body)

@@ -11,7 +11,6 @@ internal sealed class SecretStore
 {
     private const string SuffixAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-    private static readonly JsonSerializerOptions FileJson = new() { WriteIndented = true };
 
     private readonly Dictionary<string, Dictionary<string, SecretRecord>> _regions = new(StringComparer.Ordinal);
     private readonly string? _dataFile;
@@ -62,7 +61,7 @@ internal sealed class SecretStore
         DataFileDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize<DataFileDocument>(File.ReadAllText(_dataFile), FileJson);
+            document = JsonSerializer.Deserialize(File.ReadAllText(_dataFile), DataFileJsonContext.Default.DataFileDocument);
         }
         catch (JsonException ex)
         {
@@ -71,16 +70,32 @@ internal sealed class SecretStore
 
         lock (Sync)
         {
-            _regions.Clear();
-            _sequence = document?.Sequence ?? 0;
-            foreach (var secret in document?.Secrets ?? [])
-            {
-                Region(secret.Region)[secret.Name] = secret;
-            }
-
+            Apply(document);
             return document?.Secrets.Count ?? 0;
         }
     }
+
+    /// <summary>The whole state as the data file holds it. Caller holds <see cref="Sync"/>.</summary>
+    public byte[] Snapshot() => JsonSerializer.SerializeToUtf8Bytes(Document(), DataFileJsonContext.Default.DataFileDocument);
+
+    /// <summary>Puts the state back as <see cref="Snapshot"/> took it. Caller holds <see cref="Sync"/>.</summary>
+    public void Restore(byte[] snapshot) => Apply(JsonSerializer.Deserialize(snapshot, DataFileJsonContext.Default.DataFileDocument));
+
+    private void Apply(DataFileDocument? document)
+    {
+        _regions.Clear();
+        _sequence = document?.Sequence ?? 0;
+        foreach (var secret in document?.Secrets ?? [])
+        {
+            Region(secret.Region)[secret.Name] = secret;
+        }
+    }
+
+    private DataFileDocument Document() => new()
+    {
+        Sequence = _sequence,
+        Secrets = [.. _regions.Values.SelectMany(r => r.Values).OrderBy(s => s.Sequence)],
+    };
 
     public Dictionary<string, SecretRecord> Region(string region)
     {
@@ -179,6 +194,9 @@ internal sealed class SecretStore
 
     public IEnumerable<SecretRecord> All(string region) => Region(region).Values;
 
+    /// <summary>Every secret of every region. Caller holds <see cref="Sync"/>.</summary>
+    public IEnumerable<SecretRecord> AllRegions() => _regions.Values.SelectMany(r => r.Values);
+
     public int Count
     {
         get
@@ -208,18 +226,14 @@ internal sealed class SecretStore
             return;
         }
 
-        var document = new DataFileDocument
-        {
-            Sequence = _sequence,
-            Secrets = [.. _regions.Values.SelectMany(r => r.Values).OrderBy(s => s.Sequence)],
-        };
+        var document = Document();
         var directory = Path.GetDirectoryName(_dataFile)!;
         var temp = Path.Combine(directory, TempPrefix() + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
             using (var stream = new FileStream(temp, TempFileOptions))
             {
-                JsonSerializer.Serialize(stream, document, FileJson);
+                JsonSerializer.Serialize(stream, document, DataFileJsonContext.Default.DataFileDocument);
                 stream.Flush(flushToDisk: true);
             }
 

@@ -30,10 +30,23 @@ internal sealed partial class SecretOperations
         }
 
         var secret = found ?? throw SecretStore.NotFound();
+        if (secret.IsReplica)
+        {
+            throw EmulatorException.InvalidParameter(ReplicaMessage);
+        }
+
         DateTimeOffset deletionDate;
         if (force)
         {
             deletionDate = now;
+            foreach (var replica in secret.Replicas ?? [])
+            {
+                if (ReplicaIn(secret, replica.Region) is { } copy)
+                {
+                    _store.Remove(copy);
+                }
+            }
+
             _store.Remove(secret);
         }
         else
@@ -48,19 +61,22 @@ internal sealed partial class SecretOperations
             secret.DeletionDate = deletionDate;
         }
 
-        _store.Persist();
         return new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name, ["DeletionDate"] = Epoch(deletionDate) };
     }
 
     private JsonObject RestoreSecret(string region, RequestInput input)
     {
         var secret = _store.Require(region, input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength));
+        if (secret.IsReplica)
+        {
+            throw EmulatorException.InvalidParameter(ReplicaMessage);
+        }
+
         if (secret.DeletedDate is not null)
         {
             secret.DeletedDate = null;
             secret.DeletionDate = null;
             secret.LastChangedDate = _store.Now;
-            _store.Persist();
         }
 
         return new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };

@@ -13,6 +13,8 @@ internal sealed partial class SecretOperations
         var lambdaArn = input.String("RotationLambdaARN", 0, 2048);
         var rules = input.Object("RotationRules");
         var immediately = input.Bool("RotateImmediately") ?? true;
+        var externalMetadata = ReadExternalMetadata(input.Array("ExternalSecretRotationMetadata", 0, int.MaxValue));
+        var externalRole = input.String("ExternalSecretRotationRoleArn", 20, 2048);
         long? afterDays = null;
         if (rules is not null)
         {
@@ -26,11 +28,21 @@ internal sealed partial class SecretOperations
             }
         }
 
-        var secret = RequireLive(region, secretId);
+        var secret = RequireWritable(region, secretId);
         var now = _store.Now;
         if (lambdaArn is not null)
         {
             secret.RotationLambdaArn = lambdaArn;
+        }
+
+        if (externalMetadata is not null)
+        {
+            secret.ExternalRotationMetadata = externalMetadata;
+        }
+
+        if (externalRole is not null)
+        {
+            secret.ExternalRotationRoleArn = externalRole;
         }
 
         if (rules is not null)
@@ -43,7 +55,6 @@ internal sealed partial class SecretOperations
         if (!immediately)
         {
             secret.LastChangedDate = now;
-            _store.Persist();
             return new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };
         }
 
@@ -75,8 +86,47 @@ internal sealed partial class SecretOperations
             TrimVersions(secret);
         }
 
-        _store.Persist();
         return new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name, ["VersionId"] = versionId };
+    }
+
+    /// <summary>Turns rotation off; a rotation in progress keeps its AWSPENDING version, as the service does.</summary>
+    private JsonObject CancelRotateSecret(string region, RequestInput input)
+    {
+        var secret = RequireWritable(region, input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength));
+        secret.RotationEnabled = false;
+        secret.NextRotationDate = null;
+        secret.LastChangedDate = _store.Now;
+        var response = new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };
+        if (secret.Stage(EmulatorConstants.Pending) is { } pending && !pending.Stages.Contains(EmulatorConstants.Current, StringComparer.Ordinal))
+        {
+            response["VersionId"] = pending.VersionId;
+        }
+
+        return response;
+    }
+
+    private static List<SecretTag>? ReadExternalMetadata(JsonArray? array)
+    {
+        if (array is null)
+        {
+            return null;
+        }
+
+        var items = new List<SecretTag>();
+        var index = 0;
+        foreach (var node in array)
+        {
+            index++;
+            if (node is not JsonObject item)
+            {
+                throw EmulatorException.Serialization("Expected a list of ExternalSecretRotationMetadataItem structures for member ExternalSecretRotationMetadata.");
+            }
+
+            var itemInput = new RequestInput(item, ["Key", "Value"], $"ExternalSecretRotationMetadata.{index}.member");
+            items.Add(new SecretTag { Key = itemInput.Required("Key", 1, 256), Value = itemInput.Required("Value", 1, 2048) });
+        }
+
+        return items;
     }
 
     private static (string? Text, byte[]? Binary) RotatedValue(SecretVersion? current)

@@ -15,11 +15,10 @@ internal sealed partial class SecretOperations
         var (text, binary) = ReadValue(input);
         var tagArray = input.Array("Tags", 0, int.MaxValue);
         var tags = ReadTags(tagArray);
-        input.Bool("ForceOverwriteReplicaSecret");
-        if (input.Array("AddReplicaRegions", 1, int.MaxValue) is not null)
-        {
-            throw EmulatorException.InvalidRequest("The emulator does not support replica regions.");
-        }
+        var type = input.String("Type", 0, 256);
+        var forceReplicas = input.Bool("ForceOverwriteReplicaSecret") ?? false;
+        var replicaArray = input.Array("AddReplicaRegions", 1, int.MaxValue);
+        var replicas = replicaArray is null ? null : ReadReplicaRegions(replicaArray);
 
         if (!NamePattern().IsMatch(name))
         {
@@ -52,17 +51,27 @@ internal sealed partial class SecretOperations
         secret.Description = description;
         secret.KmsKeyId = kmsKeyId;
         secret.Tags = tagArray is null ? null : tags;
+        secret.Type = type;
         SecretVersion? version = null;
         if (HasValue(text, binary))
         {
             version = AddVersion(secret, token ?? NewVersionId(), text, binary, [EmulatorConstants.Current]);
         }
 
-        _store.Persist();
+        if (replicas is not null)
+        {
+            AddReplicas(secret, replicas, forceReplicas);
+        }
+
         var response = new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };
         if (version is not null)
         {
             response["VersionId"] = version.VersionId;
+        }
+
+        if (replicas is not null)
+        {
+            response["ReplicationStatus"] = ReplicationStatus(secret);
         }
 
         return response;
@@ -71,7 +80,13 @@ internal sealed partial class SecretOperations
     private JsonObject DescribeSecret(string region, RequestInput input)
     {
         var secret = _store.Require(region, input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength));
-        return Describe(secret, "VersionIdsToStages");
+        var described = Describe(secret, "VersionIdsToStages");
+        if (secret.Replicas is { Count: > 0 } && !secret.IsReplica)
+        {
+            described["ReplicationStatus"] = ReplicationStatus(secret);
+        }
+
+        return described;
     }
 
     private JsonObject UpdateSecret(string region, RequestInput input)
@@ -80,8 +95,9 @@ internal sealed partial class SecretOperations
         var token = input.String(TokenMember, 32, 64);
         var description = input.String("Description", 0, EmulatorConstants.MaxDescriptionLength);
         var kmsKeyId = input.String("KmsKeyId", 0, 2048);
+        var type = input.String("Type", 0, 256);
         var (text, binary) = ReadValue(input);
-        var secret = RequireLive(region, secretId);
+        var secret = RequireWritable(region, secretId);
         SecretVersion? version = null;
         if (HasValue(text, binary))
         {
@@ -98,8 +114,12 @@ internal sealed partial class SecretOperations
             secret.KmsKeyId = kmsKeyId;
         }
 
+        if (input.Has("Type"))
+        {
+            secret.Type = type;
+        }
+
         secret.LastChangedDate = _store.Now;
-        _store.Persist();
         var response = new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };
         if (version is not null)
         {
@@ -113,7 +133,7 @@ internal sealed partial class SecretOperations
     {
         var secretId = input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength);
         var tags = ReadTags(input.Array("Tags", 0, int.MaxValue, required: true));
-        var secret = RequireLive(region, secretId);
+        var secret = RequireWritable(region, secretId);
         secret.Tags ??= [];
         foreach (var tag in tags)
         {
@@ -134,7 +154,6 @@ internal sealed partial class SecretOperations
         }
 
         secret.LastChangedDate = _store.Now;
-        _store.Persist();
         return [];
     }
 
@@ -142,10 +161,9 @@ internal sealed partial class SecretOperations
     {
         var secretId = input.Required(SecretIdMember, 1, EmulatorConstants.MaxSecretIdLength);
         var keys = input.StringList("TagKeys", 0, int.MaxValue, 1, 128, required: true)!;
-        var secret = RequireLive(region, secretId);
+        var secret = RequireWritable(region, secretId);
         secret.Tags?.RemoveAll(t => keys.Contains(t.Key, StringComparer.Ordinal));
         secret.LastChangedDate = _store.Now;
-        _store.Persist();
         return [];
     }
 
@@ -177,6 +195,11 @@ internal sealed partial class SecretOperations
     private static JsonObject Describe(SecretRecord secret, string versionsMember)
     {
         var result = new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };
+        if (secret.Type is not null)
+        {
+            result["Type"] = secret.Type;
+        }
+
         if (secret.Description is not null)
         {
             result["Description"] = secret.Description;
@@ -202,6 +225,16 @@ internal sealed partial class SecretOperations
             result["RotationRules"] = JsonNode.Parse(secret.RotationRulesJson);
         }
 
+        if (secret.ExternalRotationMetadata is not null)
+        {
+            result["ExternalSecretRotationMetadata"] = KeyValues(secret.ExternalRotationMetadata);
+        }
+
+        if (secret.ExternalRotationRoleArn is not null)
+        {
+            result["ExternalSecretRotationRoleArn"] = secret.ExternalRotationRoleArn;
+        }
+
         AddDate(result, "LastRotatedDate", secret.LastRotatedDate);
         AddDate(result, "LastChangedDate", secret.LastChangedDate);
         AddDate(result, "LastAccessedDate", secret.LastAccessedDate);
@@ -209,13 +242,7 @@ internal sealed partial class SecretOperations
         AddDate(result, "NextRotationDate", secret.NextRotationDate);
         if (secret.Tags is not null)
         {
-            var tags = new JsonArray();
-            foreach (var tag in secret.Tags)
-            {
-                tags.Add(new JsonObject { ["Key"] = tag.Key, ["Value"] = tag.Value });
-            }
-
-            result["Tags"] = tags;
+            result["Tags"] = KeyValues(secret.Tags);
         }
 
         var versions = new JsonObject();
@@ -236,6 +263,17 @@ internal sealed partial class SecretOperations
         }
 
         return result;
+    }
+
+    private static JsonArray KeyValues(List<SecretTag> items)
+    {
+        var array = new JsonArray();
+        foreach (var item in items)
+        {
+            array.Add(new JsonObject { ["Key"] = item.Key, ["Value"] = item.Value });
+        }
+
+        return array;
     }
 
     private static void AddDate(JsonObject target, string name, DateTimeOffset? value)

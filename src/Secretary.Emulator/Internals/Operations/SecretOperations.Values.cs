@@ -127,14 +127,13 @@ internal sealed partial class SecretOperations
         var (text, binary) = ReadValue(input);
         var stages = input.StringList("VersionStages", 1, 20, 1, 256);
         input.String("RotationToken", 36, 256);
-        var secret = RequireLive(region, secretId);
+        var secret = RequireWritable(region, secretId);
         if (!HasValue(text, binary))
         {
             throw EmulatorException.InvalidParameter("You must provide either SecretString or SecretBinary.");
         }
 
         var version = AddOrReuseVersion(secret, token, text, binary, stages ?? [EmulatorConstants.Current]);
-        _store.Persist();
         return new JsonObject
         {
             ["ARN"] = secret.Arn,

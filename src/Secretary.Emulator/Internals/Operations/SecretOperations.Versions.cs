@@ -43,7 +43,7 @@ internal sealed partial class SecretOperations
         var stage = input.Required("VersionStage", 1, 256);
         var removeFrom = input.String("RemoveFromVersionId", 32, 64);
         var moveTo = input.String("MoveToVersionId", 32, 64);
-        var secret = RequireLive(region, secretId);
+        var secret = RequireWritable(region, secretId);
         if (removeFrom is null && moveTo is null)
         {
             throw EmulatorException.InvalidParameter("You must specify RemoveFromVersionId, MoveToVersionId, or both.");
@@ -90,7 +90,6 @@ internal sealed partial class SecretOperations
 
         secret.LastChangedDate = _store.Now;
         TrimVersions(secret);
-        _store.Persist();
         return new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name };
     }
 
