@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the integration tests drive as real processes, when it is missing:
-# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI and boto3 (conformance).
+# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI, boto3, Node.js and npm with the AWS SDK for
+# JavaScript v3 (conformance), and the unprivileged user the security tests act as.
 # Fails loudly rather than letting a suite skip silently.
 set -euo pipefail
 
@@ -10,6 +11,19 @@ command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v aws >/dev/null 2>&1 || missing+=(awscli)
 python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+# The AWS SDK for JavaScript v3 for tests/Conformance, at the exact versions js/package-lock.json pins (node_modules
+# is gitignored). The conformance fixture runs the same npm ci when it finds the folder missing.
+install_js_sdk() {
+  local js
+  js="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/Conformance/js"
+  if [[ ! -f "$js/node_modules/@aws-sdk/client-secrets-manager/package.json" ]]; then
+    npm ci --no-audit --no-fund --prefix "$js" >/dev/null
+  fi
+}
+trap 'status=$?; if [[ $status -eq 0 ]]; then install_js_sdk; fi' EXIT
 
 # Security tests take the attacker's seat as this unprivileged local user (they fail without it).
 attacker=secretary-attacker
@@ -43,3 +57,4 @@ python3 -c 'import boto3' >/dev/null 2>&1 || {
   echo "boto3 is not importable by $(command -v python3) after installing python3-boto3" >&2
   exit 1
 }
+

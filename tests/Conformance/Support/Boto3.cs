@@ -9,9 +9,14 @@ internal static class Boto3
 {
     public static string Script => Path.Combine(AppContext.BaseDirectory, "boto3_checks.py");
 
-    public static async Task CheckAsync(string endpoint, string check)
+    public static async Task CheckAsync(string endpoint, string check, IDictionary<string, string?>? extra = null)
     {
         var environment = AwsCli.Environment();
+        foreach (var (name, value) in extra ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
+        }
+
         environment["PYTHONOPTIMIZE"] = "2";
         environment["PYTHONDONTWRITEBYTECODE"] = "1";
         var result = await ProcessRunner.RunAsync("python3", [Script, endpoint, check], environment, timeoutSeconds: 180);
