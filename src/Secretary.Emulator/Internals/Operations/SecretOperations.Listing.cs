@@ -25,7 +25,7 @@ internal sealed partial class SecretOperations
         var list = new JsonArray();
         foreach (var secret in page.Items)
         {
-            list.Add(Describe(secret, "SecretVersionsToStages"));
+            list.Add((JsonNode)Describe(secret, "SecretVersionsToStages"));
         }
 
         var response = new JsonObject { ["SecretList"] = list };

@@ -200,7 +200,7 @@ internal sealed partial class SecretOperations
                 entry["LastAccessedDate"] = Epoch(accessed);
             }
 
-            list.Add(entry);
+            list.Add((JsonNode)entry);
         }
 
         return list;

@@ -270,7 +270,7 @@ internal sealed partial class SecretOperations
         var array = new JsonArray();
         foreach (var item in items)
         {
-            array.Add(new JsonObject { ["Key"] = item.Key, ["Value"] = item.Value });
+            array.Add((JsonNode)new JsonObject { ["Key"] = item.Key, ["Value"] = item.Value });
         }
 
         return array;
