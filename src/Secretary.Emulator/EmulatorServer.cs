@@ -98,7 +98,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         var faults = new FaultInjector();
         var stopping = new CancellationTokenSource();
         var verifier = new SigV4Verifier(options.AccessKey, options.SecretKey, options.TimeProvider, options.MaxClockSkew);
-        var handler = new ProtocolHandler(operations, verifier, counter, faults, options.TimeProvider, stopping.Token, logger);
+        var gate = new FaultGate(faults, counter, options.TimeProvider, stopping.Token, logger);
+        var sts = new StsEndpoint(verifier, counter, gate, options.AccountId, logger);
+        var handler = new ProtocolHandler(operations, verifier, counter, gate, sts, logger);
         var admin = new AdminApi(counter, faults, store);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -112,7 +114,15 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             kestrel.Listen(address, options.Port);
         });
         var app = builder.Build();
-        app.Run(context => AdminApi.Handles(context) ? admin.HandleAsync(context) : handler.HandleAsync(context));
+        app.Run(async context =>
+        {
+            if (!await LoopbackGuard.AdmitsAsync(context).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await (AdminApi.Handles(context) ? admin.HandleAsync(context) : handler.HandleAsync(context)).ConfigureAwait(false);
+        });
 
         var server = new EmulatorServer(app, options, store, operations, counter, faults, stopping, logger) { _handler = handler };
         try
@@ -143,6 +153,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
     /// <summary>Gets the number of protocol calls being handled right now.</summary>
     internal int InFlight => _handler.InFlight;
+
+    /// <summary>Gets a copy of the faults in force (as <c>GET /_emulator/faults</c>).</summary>
+    internal EmulatorFaults CurrentFaults => _faults.Current;
 
     /// <summary>Returns a snapshot of the calls received so far (the same numbers as <c>GET /_emulator/requests</c>).</summary>
     /// <returns>The counts.</returns>

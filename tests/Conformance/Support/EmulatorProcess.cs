@@ -93,8 +93,12 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
     public async Task AdminPostAsync(string path, string? json = null)
     {
-        using var content = new StringContent(json ?? string.Empty, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync($"{Endpoint}/_emulator/{path}", content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Endpoint}/_emulator/{path}")
+        {
+            Content = new StringContent(json ?? string.Empty, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Secretary-Admin", "1");
+        using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 
