@@ -1,9 +1,5 @@
 using System.CommandLine;
-using Secretary.Aws;
 using Secretary.Cli.Commands;
-
-// Store kinds are registered here, explicitly, so that none is found by reflection (Native AOT keeps what is named).
-AwsSecretStores.Register();
 
 // Lambda starts every file in /opt/extensions with no arguments: the layer's extensions/secretary is the agent.
 if (args.Length == 0 && Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API") is { Length: > 0 })
