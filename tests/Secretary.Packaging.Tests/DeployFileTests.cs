@@ -60,6 +60,14 @@ public sealed partial class DeployFileTests
         }
 
         Assert.Contains(agent["args"]!.AsArray(), a => (string?)a == "--unix-socket=/run/secretary/secretary.sock");
+        Assert.Contains(agent["args"]!.AsArray(), a => (string?)a == "--token-file=/run/secretary/token");
+
+        // The token is seeded before the agent starts, by an init container that runs to completion.
+        var inits = pod["initContainers"]!.AsArray().Select(c => c!).ToList();
+        var seeder = inits[..inits.IndexOf(agent)].Single();
+        Assert.Null(seeder["restartPolicy"]);
+        Assert.Contains("> /run/secretary/token", string.Join(' ', seeder["command"]!.AsArray().Select(c => (string?)c)), StringComparison.Ordinal);
+        Assert.True((bool)seeder["securityContext"]!["readOnlyRootFilesystem"]!);
         Assert.Contains(app["env"]!.AsArray(), e => (string?)e!["name"] == "AWS_TOKEN" && (string?)e["value"] == "file:///run/secretary/token");
     }
 
@@ -126,7 +134,7 @@ public sealed partial class DeployFileTests
         yield return File.ReadAllLines(Path.Combine(Deploy, "systemd", "secretary.service")).Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
         yield return File.ReadAllLines(Path.Combine(Deploy, "docker", "Dockerfile")).Single(l => l.StartsWith("CMD ", StringComparison.Ordinal));
         var pod = Yaml(Path.Combine(Deploy, "kubernetes", "sidecar.yaml")).Single(d => (string?)d["kind"] == "Deployment")["spec"]!["template"]!["spec"]!;
-        yield return string.Join(' ', pod["initContainers"]![0]!["args"]!.AsArray().Select(a => (string?)a));
+        yield return string.Join(' ', pod["initContainers"]!.AsArray().Single(c => (string?)c!["name"] == "secretary")!["args"]!.AsArray().Select(a => (string?)a));
         var task = JsonNode.Parse(File.ReadAllText(Path.Combine(Deploy, "ecs", "task-definition.json")))!;
         yield return string.Join(' ', task["containerDefinitions"]![0]!["command"]!.AsArray().Select(a => (string?)a));
     }
