@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the integration tests drive as real processes, when it is missing:
-# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI and boto3 (conformance).
+# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI and boto3 (conformance),
+# clang and zlib1g-dev (the Native AOT build of secretary), systemd (systemd-analyze verify of deploy/systemd),
+# PyYAML (the checks of deploy/kubernetes).
 # Fails loudly rather than letting a suite skip silently.
 set -euo pipefail
 
@@ -9,7 +11,11 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v aws >/dev/null 2>&1 || missing+=(awscli)
 python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
+python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 
 # Security tests take the attacker's seat as this unprivileged local user (they fail without it).
 attacker=secretary-attacker

@@ -38,13 +38,14 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     public static async Task<EmulatorProcess> StartAsync(params string[] extraArguments)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
+        var (fileName, cliArguments) = Repository.CliCommand;
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { Repository.SecretaryDll, "emulator", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArguments))
+        foreach (var argument in cliArguments.Concat(["emulator", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
         }
