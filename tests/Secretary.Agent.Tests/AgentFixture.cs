@@ -11,11 +11,13 @@ internal sealed class AgentFixture : IAsyncDisposable
 {
     public const string Token = "test-token-0123456789";
 
-    private AgentFixture(SecretaryAgentHost host, FakeSecretStore store, FakeLogCollector logs, string directory, FakeTimeProvider time)
+    private readonly ISecretStore _store;
+
+    private AgentFixture(SecretaryAgentHost host, ISecretStore store, FakeLogCollector logs, string directory, FakeTimeProvider time)
     {
         Time = time;
         Host = host;
-        Store = store;
+        _store = store;
         Logs = logs;
         Directory = directory;
         Client = new HttpClient { BaseAddress = host.Address };
@@ -25,7 +27,8 @@ internal sealed class AgentFixture : IAsyncDisposable
 
     public SecretaryAgentHost Host { get; }
 
-    public FakeSecretStore Store { get; }
+    /// <summary>The store, when it is the usual fake one.</summary>
+    public FakeSecretStore Store => (FakeSecretStore)_store;
 
     public FakeTimeProvider Time { get; }
 
@@ -66,7 +69,7 @@ internal sealed class AgentFixture : IAsyncDisposable
 
     public IEnumerable<string> LogLines => Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}");
 
-    public static async Task<AgentFixture> StartAsync(Action<SecretaryAgentOptions>? configure = null, FakeSecretStore? store = null)
+    public static async Task<AgentFixture> StartAsync(Action<SecretaryAgentOptions>? configure = null, ISecretStore? store = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("secretary-agent-").FullName;
         var tokenFile = Path.Combine(directory, "token");

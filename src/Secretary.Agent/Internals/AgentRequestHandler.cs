@@ -540,12 +540,8 @@ internal sealed partial class AgentRequestHandler
 
     private const string JsonType = "application/json";
 
-    private static Task TextAsync(HttpContext context, int status, string text)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(text, context.RequestAborted);
-    }
+    private static Task TextAsync(HttpContext context, int status, string text) =>
+        BytesAsync(context, status, System.Text.Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
 
     private static Task BytesAsync(HttpContext context, int status, byte[] body, string contentType)
     {
