@@ -39,7 +39,7 @@ internal sealed class AgentStack : IAsyncDisposable
         }
         else
         {
-            store = StoreFactory.Create(options.Store, options.Region, options.FallbackRegions, options.EndpointUrl);
+            store = StoreFactory.Create(options.Store, options.Region, options.FallbackRegions, options.EndpointUrl, options.CredentialsFilePath);
         }
 
         try
