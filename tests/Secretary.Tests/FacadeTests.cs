@@ -51,7 +51,7 @@ public sealed class FacadeTests : IDisposable
             Secrets.Reset();
             Environment.SetEnvironmentVariable("SECRETARY_STORE", null);
 
-            var error = Assert.Throws<InvalidOperationException>(() => Secrets.Get("x"));
+            var error = Assert.Throws<SecretParameterException>(() => Secrets.Get("x"));
             Assert.Contains("SECRETARY_STORE", error.Message, StringComparison.Ordinal);
         }
         finally

@@ -67,7 +67,11 @@ public sealed class SingleFlightTests
     [Fact]
     public async Task Refresh_ahead_starts_exactly_one_background_refresh_and_no_reader_waits()
     {
-        using var f = new CacheFixture(o => o.DefaultTtl = TimeSpan.FromSeconds(100));
+        using var f = new CacheFixture(o =>
+        {
+            o.DefaultTtl = TimeSpan.FromSeconds(100);
+            o.RefreshAhead = 0.8;
+        });
         f.Store.Set("k", "v1");
         await f.Cache.GetAsync("k");
         f.Time.Advance(TimeSpan.FromSeconds(81));
