@@ -3,8 +3,8 @@ namespace Secretary.Aws;
 /// <summary>
 /// Registers the <c>aws</c> store kind with <see cref="SecretStores"/>: <c>SECRETARY_STORE=aws</c> (or
 /// <c>aws:REGION</c>) then builds an <see cref="AwsSecretsManagerStore"/> from the environment, as the AWS CLI
-/// would. <see cref="SecretStores.Create"/> calls <see cref="Register"/> by itself when this assembly is
-/// present, so applications need not.
+/// would. Call <see cref="Register"/> once at start-up (the <c>secretary</c> command does): kinds are not found by
+/// reflection, so registration works trimmed and under Native AOT.
 /// </summary>
 public static class AwsSecretStores
 {
