@@ -16,12 +16,14 @@ internal sealed class AdminApi
     private readonly RequestCounter _counter;
     private readonly FaultInjector _faults;
     private readonly SecretStore _store;
+    private readonly SecretOperations _operations;
 
-    public AdminApi(RequestCounter counter, FaultInjector faults, SecretStore store)
+    public AdminApi(RequestCounter counter, FaultInjector faults, SecretStore store, SecretOperations operations)
     {
         _counter = counter;
         _faults = faults;
         _store = store;
+        _operations = operations;
     }
 
     public static bool Handles(HttpContext context) => context.Request.Path.StartsWithSegments(Prefix, StringComparison.Ordinal);
@@ -51,6 +53,9 @@ internal sealed class AdminApi
             case Prefix + "/requests" when HttpMethods.IsGet(method):
                 await WriteAsync(context, 200, CountsJson(_counter.Snapshot())).ConfigureAwait(false);
                 break;
+            case Prefix + "/rotations" when HttpMethods.IsGet(method):
+                await WriteAsync(context, 200, RotationsJson(_operations.Rotations())).ConfigureAwait(false);
+                break;
             case Prefix + "/requests/reset" when HttpMethods.IsPost(method):
                 _counter.Reset();
                 context.Response.StatusCode = 204;
@@ -71,7 +76,7 @@ internal sealed class AdminApi
                 _store.Clear();
                 context.Response.StatusCode = 204;
                 break;
-            case Prefix + "/health" or Prefix + "/requests" or Prefix + "/requests/reset" or Prefix + "/faults" or Prefix + "/reset":
+            case Prefix + "/health" or Prefix + "/requests" or Prefix + "/rotations" or Prefix + "/requests/reset" or Prefix + "/faults" or Prefix + "/reset":
                 await WriteAsync(context, 405, new JsonObject { ["error"] = $"{method} is not allowed on {path}." }).ConfigureAwait(false);
                 break;
             default:
@@ -92,6 +97,27 @@ internal sealed class AdminApi
         return string.IsNullOrWhiteSpace(request.Headers[AdminHeader].ToString())
             ? $"Admin calls that change state need the header '{AdminHeader}: 1' (and 'Content-Type: application/json')."
             : null;
+    }
+
+    private static JsonObject RotationsJson(IReadOnlyList<RotationRecord> rotations)
+    {
+        var list = new JsonArray();
+        foreach (var rotation in rotations)
+        {
+            list.Add(new JsonObject
+            {
+                ["arn"] = rotation.Arn,
+                ["versionId"] = rotation.Token,
+                ["function"] = rotation.Function,
+                ["started"] = rotation.Started.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["finished"] = rotation.Finished.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["succeeded"] = rotation.Succeeded,
+                ["failedStep"] = rotation.FailedStep,
+                ["error"] = rotation.Error,
+            });
+        }
+
+        return new JsonObject { ["rotations"] = list };
     }
 
     internal static JsonObject CountsJson(EmulatorRequestCounts counts)

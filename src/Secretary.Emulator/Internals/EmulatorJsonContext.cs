@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Secretary.Emulator.Internals;
 
 /// <summary>Source-generated JSON for everything the emulator serialises as a type (AOT-safe, no reflection).</summary>
-[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DataFileDocument))]
 internal sealed partial class DataFileJsonContext : JsonSerializerContext;
 

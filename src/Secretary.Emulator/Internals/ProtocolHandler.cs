@@ -102,7 +102,7 @@ internal sealed partial class ProtocolHandler
             }
 
             var input = ParseBody(body);
-            var response = _operations.Invoke(operation, region, input);
+            var response = await _operations.InvokeAsync(operation, region, input, _gate.Stopping).ConfigureAwait(false);
             Log.Handled(_logger, operation, region, 200);
             await WriteJsonAsync(context, 200, response.ToJsonString(ResponseJson)).ConfigureAwait(false);
         }

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Secretary.Emulator.Internals;
 
@@ -49,8 +51,33 @@ internal sealed partial class SecretOperations
     };
 
     private readonly SecretStore _store;
+    private readonly Dictionary<string, RotationFunction> _functions;
+    private readonly RotationFunction _builtIn;
+    private readonly TimeSpan _stepTimeout;
+    private readonly ILogger _logger;
+    private readonly HashSet<string> _rotating = new(StringComparer.Ordinal);
+    private readonly Queue<RotationRecord> _history = new();
 
-    public SecretOperations(SecretStore store) => _store = store;
+    public SecretOperations(SecretStore store, IEnumerable<RotationFunction>? functions = null, TimeSpan? stepTimeout = null, ILogger? logger = null)
+    {
+        _store = store;
+        _functions = (functions ?? []).ToDictionary(f => f.Name, StringComparer.Ordinal);
+        _builtIn = new BuiltInRotation(this);
+        _stepTimeout = stepTimeout ?? EmulatorConstants.DefaultRotationStepTimeout;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Raised (under the store lock) when a rotation ends, succeeded or failed.</summary>
+    public event Action<RotationRecord>? RotationFinished;
+
+    /// <summary>Returns the last 100 rotations, oldest first.</summary>
+    public IReadOnlyList<RotationRecord> Rotations()
+    {
+        lock (_store.Sync)
+        {
+            return [.. _history];
+        }
+    }
 
     /// <summary>Gets the names of the supported operations.</summary>
     public static IReadOnlyCollection<string> Names => Operations.Keys;
@@ -73,24 +100,25 @@ internal sealed partial class SecretOperations
         lock (_store.Sync)
         {
             _store.PurgeExpired();
-            if (!definition.Mutates)
-            {
-                return definition.Run(this, region, input);
-            }
+            return definition.Mutates ? Mutate(() => definition.Run(this, region, input)) : definition.Run(this, region, input);
+        }
+    }
 
-            var before = _store.Snapshot();
-            try
-            {
-                var response = definition.Run(this, region, input);
-                SyncReplicas();
-                _store.Persist();
-                return response;
-            }
-            catch
-            {
-                _store.Restore(before);
-                throw;
-            }
+    /// <summary>Applies a change all or nothing (caller holds the lock): replicas follow, the data file is written, and a failure puts everything back.</summary>
+    private T Mutate<T>(Func<T> change)
+    {
+        var before = _store.Snapshot();
+        try
+        {
+            var result = change();
+            SyncReplicas();
+            _store.Persist();
+            return result;
+        }
+        catch
+        {
+            _store.Restore(before);
+            throw;
         }
     }
 
@@ -105,6 +133,12 @@ internal sealed partial class SecretOperations
     {
         var secret = RequireLive(region, secretId);
         return secret.IsReplica ? throw EmulatorException.InvalidParameter(ReplicaMessage) : secret;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 30, EventName = "RotationStepFailed", Level = LogLevel.Warning, Message = "Rotation function {Function} failed its {Step} step; AWSPENDING stays, the next rotation resumes it")]
+        public static partial void StepFailed(ILogger logger, string function, string step);
     }
 
     private sealed record Operation(string[] Members, bool Mutates, Func<SecretOperations, string, RequestInput, JsonObject> Run);
