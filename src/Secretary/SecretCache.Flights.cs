@@ -80,7 +80,7 @@ public sealed partial class SecretCache
                     break;
             }
 
-            flight = new Flight(Volatile.Read(ref _generation), mode == FlightMode.Remote, mode == FlightMode.Probe, ReasonOf(mode, entry));
+            flight = new Flight(Volatile.Read(ref _generation), mode == FlightMode.Remote, mode == FlightMode.Probe, ReasonOf(mode, entry), now);
             entry.Flight = flight;
             entry.LastFetchStartedAt = now;
 

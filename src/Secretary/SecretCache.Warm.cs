@@ -121,7 +121,7 @@ public sealed partial class SecretCache
                 return running.Task;
             }
 
-            var flight = new Flight(Volatile.Read(ref _generation), remoteTriggered: false, probe: false, reason);
+            var flight = new Flight(Volatile.Read(ref _generation), remoteTriggered: false, probe: false, reason, now);
             entry.Flight = flight;
             Interlocked.Increment(ref _flightCount);
             batch.Add((entry, flight));

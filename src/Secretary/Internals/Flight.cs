@@ -4,7 +4,7 @@ namespace Secretary.Internals;
 /// One store call for one key, shared by every reader that arrives while it runs. It is
 /// completed exactly once, by <c>SecretCache.Complete</c>, in a <c>finally</c>.
 /// </summary>
-internal sealed class Flight(long generation, bool remoteTriggered, bool probe, string reason)
+internal sealed class Flight(long generation, bool remoteTriggered, bool probe, string reason, long startedAt)
     : TaskCompletionSource<CachedValue>(TaskCreationOptions.RunContinuationsAsynchronously)
 {
     private int _waiters = 1;
@@ -19,6 +19,9 @@ internal sealed class Flight(long generation, bool remoteTriggered, bool probe, 
 
     /// <summary>The cache's generation when the flight started: a <c>Clear()</c> since then keeps its answer out of the cache.</summary>
     public long Generation { get; } = generation;
+
+    /// <summary>When the flight started (a timestamp): a remote change seen before it needs no refresh of its own.</summary>
+    public long StartedAt { get; } = startedAt;
 
     /// <summary>Started by a message from another instance.</summary>
     public bool RemoteTriggered { get; } = remoteTriggered;
