@@ -41,7 +41,8 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     public static async Task<EmulatorProcess> StartAsync(IDictionary<string, string?> environment, params string[] extraArguments)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
+        var (fileName, cliArguments) = Repository.CliCommand;
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -52,7 +53,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             info.Environment[name] = value;
         }
 
-        foreach (var argument in new[] { Repository.SecretaryDll, "emulator", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArguments))
+        foreach (var argument in cliArguments.Concat(["emulator", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
         }
