@@ -1,6 +1,8 @@
 """boto3 checks against the Secretary emulator.
 
 Usage: python3 boto3_checks.py ENDPOINT CHECK   runs one check; prints "ok CHECK" and exits 0, or the failure and exits 1
+       python3 boto3_checks.py ENDPOINT --all   runs every check, each on its own (a failure stops no other); prints one
+                                                JSON line per check: {"check": NAME, "ok": true|false, "error": TEXT}
        python3 boto3_checks.py --list           prints every check name
 
 Checks use expect()/expect_error(), never assert, so they hold under PYTHONOPTIMIZE. Each check makes its own secret
@@ -9,6 +11,7 @@ import datetime
 import json
 import os
 import sys
+import traceback
 import uuid
 
 import boto3
@@ -475,6 +478,14 @@ def region_from_credential_scope(c):
 def main(argv):
     if len(argv) == 2 and argv[1] == "--list":
         print("\n".join(sorted(CHECKS)))
+        return 0
+    if len(argv) == 3 and argv[2] == "--all":
+        for name in sorted(CHECKS):
+            try:
+                CHECKS[name](Context(argv[1]))
+                print(json.dumps({"check": name, "ok": True}), flush=True)
+            except Exception:  # each check's failure is its own result
+                print(json.dumps({"check": name, "ok": False, "error": traceback.format_exc()}), flush=True)
         return 0
     if len(argv) != 3 or argv[2] not in CHECKS:
         print(__doc__, file=sys.stderr)

@@ -13,6 +13,9 @@ public sealed class EmulatorProcessFixture : IAsyncLifetime
 
     internal AwsCli Aws => new(Emulator.Endpoint);
 
+    /// <summary>Gets the runs of check scripts against this emulator, by client (each runs once for the class).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, CheckRun> Runs { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Gets the environment a check needs to reach the sample function's service (its users file).</summary>
     internal Dictionary<string, string?> CheckEnvironment => new() { ["ROTATION_USERS_FILE"] = Path.Combine(_directory, "users.json") };
 

@@ -1,6 +1,8 @@
 // The AWS SDK for JavaScript v3 against the Secretary emulator.
 //
 // Usage: node checks.mjs ENDPOINT CHECK   runs one check; prints "ok CHECK" and exits 0, or the failure and exits 1
+//        node checks.mjs ENDPOINT --all   runs every check, each on its own (a failure stops no other); prints one JSON
+//                                         line per check: {"check": NAME, "ok": true|false, "error": TEXT}
 //        node checks.mjs --list           prints every check name
 //
 // Each check makes its own secret names (a random prefix), so checks can share one emulator process.
@@ -337,6 +339,15 @@ check("cancel_rotate_secret_and_newest_members", async (c) => {
 const [, , endpoint, name] = process.argv;
 if (endpoint === "--list") {
   console.log(Object.keys(CHECKS).sort().join("\n"));
+} else if (endpoint && name === "--all") {
+  for (const check of Object.keys(CHECKS).sort()) {
+    try {
+      await CHECKS[check](new Context(endpoint));
+      console.log(JSON.stringify({ check, ok: true }));
+    } catch (e) {
+      console.log(JSON.stringify({ check, ok: false, error: String(e.stack ?? e) }));
+    }
+  }
 } else if (!endpoint || !CHECKS[name]) {
   console.error("usage: node checks.mjs ENDPOINT CHECK | --list");
   process.exit(2);
