@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the integration tests drive as real processes, when it is missing:
-# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI and boto3 (conformance),
-# clang and zlib1g-dev (the Native AOT build of secretary), systemd (systemd-analyze verify of deploy/systemd),
-# PyYAML (the checks of deploy/kubernetes).
+# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI, boto3, Node.js and npm with the AWS SDK for
+# JavaScript v3 (conformance), clang and zlib1g-dev (the Native AOT build of secretary), systemd (systemd-analyze
+# verify of deploy/systemd), PyYAML (the checks of deploy/kubernetes), and the unprivileged user the security tests
+# act as.
 # Fails loudly rather than letting a suite skip silently.
 set -euo pipefail
 
@@ -13,9 +14,22 @@ command -v aws >/dev/null 2>&1 || missing+=(awscli)
 python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
 python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+
+# The AWS SDK for JavaScript v3 for tests/Conformance, at the exact versions js/package-lock.json pins (node_modules
+# is gitignored). The conformance fixture runs the same npm ci when it finds the folder missing.
+install_js_sdk() {
+  local js
+  js="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/Conformance/js"
+  if [[ ! -f "$js/node_modules/@aws-sdk/client-secrets-manager/package.json" ]]; then
+    npm ci --no-audit --no-fund --prefix "$js" >/dev/null
+  fi
+}
+trap 'status=$?; if [[ $status -eq 0 ]]; then install_js_sdk; fi' EXIT
 
 # Security tests take the attacker's seat as this unprivileged local user (they fail without it).
 attacker=secretary-attacker
@@ -49,3 +63,4 @@ python3 -c 'import boto3' >/dev/null 2>&1 || {
   echo "boto3 is not importable by $(command -v python3) after installing python3-boto3" >&2
   exit 1
 }
+
