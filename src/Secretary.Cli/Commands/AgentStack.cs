@@ -44,7 +44,10 @@ internal sealed class AgentStack : IAsyncDisposable
 
         try
         {
-            var agent = await SecretaryAgentHost.StartAsync(options, store, attachBackplane: RedisBackplaneHook.For(options), cancellationToken: cancellationToken).ConfigureAwait(false);
+            // The backplane asks for the served secrets only after a reconnect, when the agent is known.
+            SecretaryAgentHost? agent = null;
+            var backplane = RedisBackplaneHook.For(options, () => agent?.ServedSecretIds ?? []);
+            agent = await SecretaryAgentHost.StartAsync(options, store, attachBackplane: backplane, cancellationToken: cancellationToken).ConfigureAwait(false);
             return new AgentStack(agent, local);
         }
         catch
