@@ -10,6 +10,10 @@ command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v aws >/dev/null 2>&1 || missing+=(awscli)
 python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+# The security tests run their attacks as an unprivileged user, with the system Python (a user's own Python is out of its reach).
+[[ -x /usr/bin/python3 ]] || missing+=(python3)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+command -v useradd >/dev/null 2>&1 || missing+=(passwd)
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
