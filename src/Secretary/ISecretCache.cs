@@ -17,6 +17,23 @@ public interface ISecretCache
     /// <exception cref="SecretaryException">The secret cannot be read and no usable value is cached.</exception>
     ValueTask<Secret> GetAsync(string secretId, SecretReadOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Like <see cref="GetAsync"/>, but answers null instead of throwing when the secret cannot be read
+    /// (any <see cref="SecretaryException"/>). A remembered "not found" answers without allocating.
+    /// </summary>
+    /// <exception cref="ArgumentException">The id or options are malformed.</exception>
+    async ValueTask<Secret?> TryGetAsync(string secretId, SecretReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await GetAsync(secretId, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretaryException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Like <see cref="GetAsync"/>, and says whether the value was served stale and how old it is.</summary>
     ValueTask<SecretLookup> LookupAsync(string secretId, SecretReadOptions? options = null, CancellationToken cancellationToken = default);
 

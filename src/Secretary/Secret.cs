@@ -61,10 +61,42 @@ public sealed class Secret
     public string? SecretString { get; }
 
     /// <summary>The binary value, or null for a string secret.</summary>
-    public ReadOnlyMemory<byte>? SecretBinary => _binary;
+    public ReadOnlyMemory<byte>? SecretBinary => _binary is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(_binary);
 
     /// <summary>True when the value is binary.</summary>
     public bool IsBinary => _binary is not null;
+
+    /// <summary>
+    /// False when the string value is not valid UTF-16 (it holds an unpaired surrogate): such text
+    /// cannot be encoded for any client, so the cache refuses it as a format error.
+    /// </summary>
+    internal bool HasValidText => SecretString is null || TextChecks.IsValidUtf16(SecretString);
+
+    /// <summary>
+    /// True when this secret is an answer for <paramref name="secretId"/>: its name, its ARN, or a
+    /// partial ARN of it (the ARN without the six random characters Secrets Manager appends).
+    /// </summary>
+    internal bool Answers(string secretId)
+    {
+        if (secretId == Name || secretId == Arn)
+        {
+            return true;
+        }
+
+        if (!secretId.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (Arn is null)
+        {
+            // A store that knows no ARNs: the resource part of the requested ARN must name this secret.
+            var resource = secretId[(secretId.LastIndexOf(":secret:", StringComparison.Ordinal) is var at and >= 0 ? at + 8 : 0)..];
+            return resource == Name || (resource.Length == Name.Length + 7 && resource.StartsWith(Name, StringComparison.Ordinal) && resource[Name.Length] == '-');
+        }
+
+        return Arn.Length == secretId.Length + 7 && Arn.StartsWith(secretId, StringComparison.Ordinal) && Arn[secretId.Length] == '-';
+    }
 
     /// <summary>The number of top-level keys when the value is a JSON object; otherwise null.</summary>
     public int? KeyCount => Json.Values?.Count;

@@ -19,8 +19,8 @@ public sealed partial class SecretCache
         [LoggerMessage(4, LogLevel.Information, "Cache {Cache}: {SecretId} cannot be read ({Category}, {ErrorCode}); not masked by a cached value", EventName = "PermanentError")]
         public static partial void PermanentError(ILogger logger, string cache, string secretId, SecretErrorCategory category, string? errorCode);
 
-        [LoggerMessage(5, LogLevel.Debug, "Cache {Cache}: evicted {SecretId} (least recently used)", EventName = "Evicted")]
-        public static partial void Evicted(ILogger logger, string cache, string secretId);
+        [LoggerMessage(9, LogLevel.Information, "Cache {Cache}: the store answers again after an outage; refreshing {Count} failing entries in batches", EventName = "Recovering")]
+        public static partial void Recovering(ILogger logger, string cache, int count);
 
         [LoggerMessage(6, LogLevel.Information, "Cache {Cache}: cleared {Scope} ({Count} entries)", EventName = "Cleared")]
         public static partial void Cleared(ILogger logger, string cache, string scope, int count);

@@ -60,30 +60,26 @@ public static class SecretCacheExtensions
         return secret.Bind<T>(jsonOptions);
     }
 
-    /// <summary>Reads a string secret, or returns <paramref name="fallback"/> when it cannot be read for any <see cref="SecretaryException"/>.</summary>
-    public static async ValueTask<string?> GetStringOrDefaultAsync(this ISecretCache cache, string secretId, string? fallback = null, SecretReadOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Reads a string secret, or returns <paramref name="fallback"/> when it cannot be read for any <see cref="SecretaryException"/> or is binary.</summary>
+    public static ValueTask<string?> GetStringOrDefaultAsync(this ISecretCache cache, string secretId, string? fallback = null, SecretReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            return await cache.GetStringAsync(secretId, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SecretaryException)
-        {
-            return fallback;
-        }
+        var pending = cache.TryGetAsync(secretId, options, cancellationToken);
+        return pending.IsCompletedSuccessfully ? new ValueTask<string?>(pending.Result?.SecretString ?? fallback) : Slow(pending, fallback);
+
+        static async ValueTask<string?> Slow(ValueTask<Secret?> pending, string? fallback) => (await pending.ConfigureAwait(false))?.SecretString ?? fallback;
     }
 
     /// <summary>Reads one key of a JSON secret, or returns <paramref name="fallback"/> when the secret or key cannot be read.</summary>
-    public static async ValueTask<string?> GetValueOrDefaultAsync(this ISecretCache cache, string secretId, string key, string? fallback = null, SecretReadOptions? options = null, CancellationToken cancellationToken = default)
+    public static ValueTask<string?> GetValueOrDefaultAsync(this ISecretCache cache, string secretId, string key, string? fallback = null, SecretReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            return await cache.GetValueAsync(secretId, key, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SecretaryException)
-        {
-            return fallback;
-        }
+        ArgumentNullException.ThrowIfNull(key);
+        var pending = cache.TryGetAsync(secretId, options, cancellationToken);
+        return pending.IsCompletedSuccessfully ? new ValueTask<string?>(ValueOf(pending.Result, key, fallback)) : Slow(pending, key, fallback);
+
+        static async ValueTask<string?> Slow(ValueTask<Secret?> pending, string key, string? fallback) => ValueOf(await pending.ConfigureAwait(false), key, fallback);
+
+        static string? ValueOf(Secret? secret, string key, string? fallback) =>
+            secret is not null && secret.TryGetValue(key, out var value) ? value : fallback;
     }
 
     /// <summary>Binds a JSON secret, or returns <paramref name="fallback"/> when it cannot be read or bound.</summary>
@@ -100,6 +96,11 @@ public static class SecretCacheExtensions
             return fallback;
         }
     }
+
+    // The synchronous forms cost nothing more than the async ones on a hit. On a miss they block the
+    // calling thread until the store answers (the store call itself never runs on the caller's
+    // SynchronizationContext, so it cannot deadlock on it); on a starved thread pool that block waits
+    // for the pool to grow. Prefer the async forms on request paths.
 
     /// <summary>Synchronous <see cref="ISecretCache.GetAsync"/>; blocks only on a miss.</summary>
     public static Secret Get(this ISecretCache cache, string secretId, SecretReadOptions? options = null) =>

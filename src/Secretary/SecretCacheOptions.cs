@@ -16,15 +16,33 @@ public sealed class SecretCacheOptions
 
     /// <summary>
     /// Fraction of the TTL after which the first reader starts one background refresh and still
-    /// gets the current value at once. <value>Default: 0.8. Range: greater than 0, at most 1 (1 turns refresh-ahead off).</value>
+    /// gets the current value at once. When null, the lead is derived from the store's observed
+    /// latency: a value is refreshed at TTL − max(1 s, 10 × the store's p99 latency), the lead
+    /// capped at a fifth of the TTL — for a 300 s TTL about 12 store calls an hour, none waited for.
+    /// <value>Default: null (derived). Range: greater than 0, at most 1 (1 turns refresh-ahead off).</value>
     /// </summary>
-    public double RefreshAhead { get; set; } = SecretCacheDefaults.RefreshAhead;
+    public double? RefreshAhead { get; set; }
 
     /// <summary>How old a value may be and still be served, flagged stale, while the store fails transiently. <value>Default: 24 h. Range: zero or more.</value></summary>
     public TimeSpan MaxStale { get; set; } = SecretCacheDefaults.MaxStale;
 
     /// <summary>The most entries (secret, stage or version) kept; least recently used go first. <value>Default: 1024. Range: 1 to 1,000,000.</value></summary>
     public int MaxEntries { get; set; } = SecretCacheDefaults.MaxEntries;
+
+    /// <summary>
+    /// The most entries kept that hold no value: remembered errors (not found, access denied) and
+    /// failed first reads. A budget of their own, so a flood of unknown ids never displaces a value.
+    /// <value>Default: 256. Range: 1 to 1,000,000.</value>
+    /// </summary>
+    public int MaxNegativeEntries { get; set; } = SecretCacheDefaults.MaxNegativeEntries;
+
+    /// <summary>
+    /// While some secret fails transiently and the store has answered nothing for this long, the
+    /// store is taken to be down: one probe call is made per interval, and the first answer
+    /// refreshes every failing secret at once (batched). Zero turns probing off.
+    /// <value>Default: 10 s. Range: zero, or 1 s to 1 h.</value>
+    /// </summary>
+    public TimeSpan RecoveryProbeInterval { get; set; } = SecretCacheDefaults.RecoveryProbeInterval;
 
     /// <summary>How long a "not found" answer is remembered. <value>Default: 5 s. Range: zero (off) or more.</value></summary>
     public TimeSpan NotFoundTtl { get; set; } = SecretCacheDefaults.NotFoundTtl;
@@ -38,7 +56,7 @@ public sealed class SecretCacheOptions
     /// <summary>Random spread of each retry delay, as a fraction of it (±). <value>Default: 0.2. Range: 0 to 0.5.</value></summary>
     public double BackoffJitter { get; set; } = SecretCacheDefaults.BackoffJitter;
 
-    /// <summary>The longest one store call may take before waiters are released with a timeout error. <value>Default: 15 s. Range: greater than zero.</value></summary>
+    /// <summary>The longest one store call may take before waiters are released with a timeout error. <value>Default: 15 s. Range: greater than zero, at most 24 h.</value></summary>
     public TimeSpan StoreTimeout { get; set; } = SecretCacheDefaults.StoreTimeout;
 
     /// <summary>The shortest interval between two explicit refreshes of one secret (<see cref="ISecretCache.RefreshAsync"/>). <value>Default: 1 s. Range: zero or more.</value></summary>
@@ -67,9 +85,9 @@ public sealed class SecretCacheOptions
             CheckTtl(problems, $"SecretTtls[{id}]", ttl);
         }
 
-        if (double.IsNaN(RefreshAhead) || RefreshAhead <= 0 || RefreshAhead > 1)
+        if (RefreshAhead is { } ahead && (double.IsNaN(ahead) || ahead <= 0 || ahead > 1))
         {
-            problems.Add($"RefreshAhead must be greater than 0 and at most 1 (was {RefreshAhead}).");
+            problems.Add($"RefreshAhead must be null (derived from the store's latency), or greater than 0 and at most 1 (was {ahead}).");
         }
 
         if (MaxStale < TimeSpan.Zero)
@@ -80,6 +98,16 @@ public sealed class SecretCacheOptions
         if (MaxEntries is < 1 or > 1_000_000)
         {
             problems.Add($"MaxEntries must be 1 to 1,000,000 (was {MaxEntries}).");
+        }
+
+        if (MaxNegativeEntries is < 1 or > 1_000_000)
+        {
+            problems.Add($"MaxNegativeEntries must be 1 to 1,000,000 (was {MaxNegativeEntries}).");
+        }
+
+        if (RecoveryProbeInterval != TimeSpan.Zero && (RecoveryProbeInterval < TimeSpan.FromSeconds(1) || RecoveryProbeInterval > TimeSpan.FromHours(1)))
+        {
+            problems.Add($"RecoveryProbeInterval must be zero (off) or 1 s to 1 h (was {RecoveryProbeInterval}).");
         }
 
         if (NotFoundTtl < TimeSpan.Zero)
@@ -102,9 +130,9 @@ public sealed class SecretCacheOptions
             problems.Add($"BackoffJitter must be 0 to 0.5 (was {BackoffJitter}).");
         }
 
-        if (StoreTimeout <= TimeSpan.Zero)
+        if (StoreTimeout <= TimeSpan.Zero || StoreTimeout > SecretCacheDefaults.MaxStoreTimeout)
         {
-            problems.Add($"StoreTimeout must be greater than zero (was {StoreTimeout}).");
+            problems.Add($"StoreTimeout must be greater than zero and at most 24 h (was {StoreTimeout}).");
         }
 
         if (MinRefreshInterval < TimeSpan.Zero)
@@ -129,6 +157,8 @@ public sealed class SecretCacheOptions
         RefreshAhead = RefreshAhead,
         MaxStale = MaxStale,
         MaxEntries = MaxEntries,
+        MaxNegativeEntries = MaxNegativeEntries,
+        RecoveryProbeInterval = RecoveryProbeInterval,
         NotFoundTtl = NotFoundTtl,
         BackoffBase = BackoffBase,
         BackoffMax = BackoffMax,

@@ -70,6 +70,22 @@ public sealed class SecretCacheStats
     [JsonPropertyName("stale_entries")]
     public int StaleEntries { get; init; }
 
+    /// <summary>Entries that hold no value: remembered errors and failed first reads (their own budget, <see cref="SecretCacheOptions.MaxNegativeEntries"/>).</summary>
+    [JsonPropertyName("negative_entries")]
+    public int NegativeEntries { get; init; }
+
+    /// <summary>Entries evicted to keep the budgets since the cache was built.</summary>
+    [JsonPropertyName("evictions")]
+    public long Evictions { get; init; }
+
+    /// <summary>Remote change messages that started no refresh of their own: rate-limited (folded into one trailing refresh) or stamped in the future.</summary>
+    [JsonPropertyName("remote_changes_dropped")]
+    public long RemoteChangesDropped { get; init; }
+
+    /// <summary>True while the store has answered nothing for a probe interval and some secret fails: the cache is probing for its return.</summary>
+    [JsonPropertyName("store_outage")]
+    public bool StoreOutage { get; init; }
+
     /// <summary>The fleet backplane's state (<c>connected</c>, <c>disconnected</c>), or null without one.</summary>
     [JsonPropertyName("backplane")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,24 +1,24 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
 
 namespace Secretary;
 
 /// <summary>
 /// Builds stores from a short text spec, as used by <c>SECRETARY_STORE</c> and the CLI's
-/// <c>--store</c>: <c>file:PATH</c> is built in; other kinds (<c>aws</c>, <c>agent</c>) are
-/// registered by their packages with <see cref="Register"/>.
+/// <c>--store</c>: <c>file:PATH</c> is built in; other kinds are registered explicitly at start-up
+/// (no reflection, so it works trimmed and under Native AOT): <c>AwsSecretStores.Register()</c>
+/// from Secretary.Aws, <c>AgentSecretStore.Register()</c> from Secretary.Hosting. <c>AddSecretary()</c>
+/// and the <c>secretary</c> command register every kind they ship.
 /// </summary>
 public static class SecretStores
 {
     /// <summary>The environment variable that names the default store.</summary>
     public const string EnvironmentVariable = "SECRETARY_STORE";
 
-    // Kinds whose packages register themselves when present: kind -> "registration type, assembly".
+    // Kinds that other packages provide, and how to register them: named in the error when missing.
     private static readonly Dictionary<string, string> KnownProviders = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["aws"] = "Secretary.Aws.AwsSecretStores, Secretary.Aws",
-        ["agent"] = "Secretary.Hosting.AgentSecretStore, Secretary.Hosting",
+        ["aws"] = "reference the Secretary.Aws package and call AwsSecretStores.Register() at start-up",
+        ["agent"] = "reference the Secretary.Hosting package and call AgentSecretStore.Register() at start-up",
     };
 
     private static readonly ConcurrentDictionary<string, Func<string?, ISecretStore>> Factories = new(StringComparer.OrdinalIgnoreCase)
@@ -45,23 +45,13 @@ public static class SecretStores
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var kind = colon < 0 ? spec : spec[..colon];
         var argument = colon < 0 ? null : spec[(colon + 1)..];
-        if (!Factories.ContainsKey(kind))
+        if (Factories.TryGetValue(kind, out var factory))
         {
-            TryRegisterKnownProvider(kind);
+            return factory(string.IsNullOrEmpty(argument) ? null : argument);
         }
 
-        return Factories.TryGetValue(kind, out var factory)
-            ? factory(string.IsNullOrEmpty(argument) ? null : argument)
-            : throw new ArgumentException($"Unknown store '{kind}'. Known stores: {string.Join(", ", Kinds)} (aws needs the Secretary.Aws package, agent Secretary.Hosting).", nameof(spec));
-    }
-
-    [UnconditionalSuppressMessage("Trimming", "IL2057", Justification = "The provider names are constants; a trimmed app registers its stores itself.")]
-    private static void TryRegisterKnownProvider(string kind)
-    {
-        if (KnownProviders.TryGetValue(kind, out var typeName)
-            && Type.GetType(typeName, throwOnError: false)?.GetMethod("Register", BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes) is { } register)
-        {
-            register.Invoke(null, null);
-        }
+        throw new ArgumentException(KnownProviders.TryGetValue(kind, out var how)
+            ? $"The store kind '{kind}' is not registered: {how}."
+            : $"Unknown store '{kind}'. Known stores: {string.Join(", ", Kinds)}; others are registered with SecretStores.Register.");
     }
 }

@@ -31,20 +31,8 @@ internal sealed class CacheFixture : IDisposable
 
     public IEnumerable<string> LogLines => Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception?.Message} {string.Join(",", r.StructuredState?.Select(kv => kv.Value) ?? [])}");
 
-    /// <summary>Waits (without sleeping) until no store call is under way.</summary>
-    public async Task IdleAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Cache.GetStats().RefreshesInFlight > 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("A store call never finished.");
-            }
-
-            await Task.Yield();
-        }
-    }
+    /// <summary>Waits for the cache's own signal that no store call is under way (30 s only as a hang guard).</summary>
+    public Task IdleAsync() => Cache.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
     public void Dispose()
     {

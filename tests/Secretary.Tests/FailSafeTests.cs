@@ -52,12 +52,29 @@ public sealed class FailSafeTests
         using var f = new CacheFixture();
 
         await Assert.ThrowsAsync<SecretNotFoundException>(() => f.Cache.GetAsync("missing").AsTask());
-        await Assert.ThrowsAsync<SecretNotFoundException>(() => f.Cache.GetAsync("missing").AsTask());
+
+        // A storm of concurrent readers during the 5 s: all answered from memory.
+        var storm = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await f.Cache.GetAsync("missing");
+                return false;
+            }
+            catch (SecretNotFoundException)
+            {
+                return true;
+            }
+        })));
+        Assert.All(storm, Assert.True);
         Assert.Equal(1, f.Store.GetCalls);
 
         f.Store.Set("missing", "now here");
-        f.Time.Advance(TimeSpan.FromSeconds(5));
+        f.Time.Advance(TimeSpan.FromSeconds(4.9));
+        await Assert.ThrowsAsync<SecretNotFoundException>(() => f.Cache.GetAsync("missing").AsTask()); // still within 5 s
+        Assert.Equal(1, f.Store.GetCalls);
 
+        f.Time.Advance(TimeSpan.FromSeconds(0.1));
         Assert.Equal("now here", (await f.Cache.GetAsync("missing")).SecretString);
         Assert.Equal(2, f.Store.GetCalls);
     }
@@ -88,6 +105,18 @@ public sealed class FailSafeTests
             "request" => SecretErrorCategory.InvalidRequest,
             _ => SecretErrorCategory.InvalidParameter,
         }, error.Category);
+
+        // The old value is dropped, not kept behind the error; the error is remembered (no second call) ...
+        Assert.Equal(0, f.Cache.GetStats().TotalCacheEntries);
+        await Assert.ThrowsAnyAsync<SecretaryException>(() => f.Cache.GetAsync("k").AsTask());
+        Assert.Equal(2, f.Store.GetCalls);
+
+        // ... for the negative TTL only; a stale read is never offered for it.
+        f.Store.Fault = null;
+        f.Time.Advance(TimeSpan.FromSeconds(5));
+        var back = await f.Cache.LookupAsync("k");
+        Assert.False(back.IsStale);
+        Assert.Equal(3, f.Store.GetCalls);
     }
 
     [Fact]
@@ -108,10 +137,14 @@ public sealed class FailSafeTests
             f.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        // 1 s base, x2, cap 5 min, ±20% jitter, read once a second: 9 or 10 calls in 10 minutes.
+        // The secret's own backoff — 1 s base, x2, cap 5 min, ±20% jitter, read once a second: 9 or 10 calls in
+        // 10 minutes — plus the outage probe: one call per 10 s once nothing has answered for 10 s, 6 a minute at most.
+        var probes = f.Cache.ProbeCount;
         var calls = f.Store.GetCalls - before;
-        Assert.InRange(calls, 9, 10);
+        Assert.InRange(calls - probes, 9, 10);
+        Assert.InRange(probes, 55, 60);
         Assert.Equal(601, f.Cache.GetStats().StaleServed);
+        Assert.True(f.Cache.GetStats().StoreOutage);
     }
 
     [Fact]
@@ -190,25 +223,28 @@ public sealed class FailSafeTests
             f.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
+        await f.IdleAsync(); // the last probe (fired by the last second's tick) fails too
         // b was not read during the outage, so it is not backing off.
-        // a has backed off for minutes. The store comes back; the first success (b) brings a's retry forward.
+        // a has backed off for minutes. The store comes back; the first answer (b's) ends the outage and
+        // every failing secret is refreshed at once, in one batch call, instead of minutes later.
+        Assert.True(f.Cache.GetStats().StoreOutage);
         f.Store.Fault = null;
         f.Store.Set("a", "a2");
         f.Store.Set("b", "b2");
         f.Time.Advance(TimeSpan.FromSeconds(2));
+        var batchesBefore = f.Store.BatchCalls;
         await f.Cache.LookupAsync("b");
         await f.IdleAsync();
         Assert.Equal("b2", (await f.Cache.LookupAsync("b")).Secret.SecretString);
         var callsBefore = f.Store.GetCalls;
 
-        var first = await f.Cache.LookupAsync("a"); // stale, and starts the retry now rather than minutes later
-        await f.IdleAsync();
-        var second2 = await f.Cache.LookupAsync("a");
+        var a = await f.Cache.LookupAsync("a");
 
-        Assert.True(first.IsStale);
-        Assert.Equal(callsBefore + 1, f.Store.GetCalls);
-        Assert.False(second2.IsStale);
-        Assert.Equal("a2", second2.Secret.SecretString);
+        Assert.False(a.IsStale);
+        Assert.Equal("a2", a.Secret.SecretString);
+        Assert.Equal(callsBefore, f.Store.GetCalls);
+        Assert.Equal(batchesBefore + 1, f.Store.BatchCalls);
+        Assert.False(f.Cache.GetStats().StoreOutage);
     }
 
     [Fact]

@@ -8,9 +8,11 @@ public sealed class OptionsAndInputTests
         var options = new SecretCacheOptions();
 
         Assert.Equal(TimeSpan.FromSeconds(300), options.DefaultTtl);
-        Assert.Equal(0.8, options.RefreshAhead);
+        Assert.Null(options.RefreshAhead); // derived from the store's latency
         Assert.Equal(TimeSpan.FromHours(24), options.MaxStale);
         Assert.Equal(1024, options.MaxEntries);
+        Assert.Equal(256, options.MaxNegativeEntries);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.RecoveryProbeInterval);
         Assert.Equal(TimeSpan.FromSeconds(5), options.NotFoundTtl);
         Assert.Equal(TimeSpan.FromSeconds(1), options.BackoffBase);
         Assert.Equal(TimeSpan.FromMinutes(5), options.BackoffMax);
@@ -36,6 +38,9 @@ public sealed class OptionsAndInputTests
         { o => o.BackoffMax = TimeSpan.FromMilliseconds(10), "BackoffMax" },
         { o => o.BackoffJitter = 0.9, "BackoffJitter" },
         { o => o.StoreTimeout = TimeSpan.Zero, "StoreTimeout" },
+        { o => o.StoreTimeout = TimeSpan.FromDays(50), "StoreTimeout" },
+        { o => o.MaxNegativeEntries = 0, "MaxNegativeEntries" },
+        { o => o.RecoveryProbeInterval = TimeSpan.FromMilliseconds(10), "RecoveryProbeInterval" },
         { o => o.WarmConcurrency = 0, "WarmConcurrency" },
         { o => o.SecretTtls["x"] = TimeSpan.Zero, "SecretTtls[x]" },
         { o => o.Name = " ", "Name" },

@@ -11,13 +11,19 @@ public sealed class SingleFlightTests
         f.Store.Set("db", "v1");
         f.Store.Block();
 
-        var readers = Enumerable.Range(0, 1000).Select(_ => Task.Run(() => f.Cache.GetAsync("db").AsTask())).ToArray();
-        await f.Store.WaitForCallsAsync(1);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (f.Cache.GetStats().Misses < 1000 && DateTime.UtcNow < deadline)
+        var asked = 0;
+        var allAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var readers = Enumerable.Range(0, 1000).Select(_ => Task.Run(() =>
         {
-            await Task.Yield();
-        }
+            var read = f.Cache.GetAsync("db").AsTask(); // the miss is counted before GetAsync returns
+            if (Interlocked.Increment(ref asked) == 1000)
+            {
+                allAsked.SetResult();
+            }
+
+            return read;
+        })).ToArray();
+        await allAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1000, f.Cache.GetStats().Misses);
         f.Store.Release();
@@ -67,7 +73,11 @@ public sealed class SingleFlightTests
     [Fact]
     public async Task Refresh_ahead_starts_exactly_one_background_refresh_and_no_reader_waits()
     {
-        using var f = new CacheFixture(o => o.DefaultTtl = TimeSpan.FromSeconds(100));
+        using var f = new CacheFixture(o =>
+        {
+            o.DefaultTtl = TimeSpan.FromSeconds(100);
+            o.RefreshAhead = 0.8;
+        });
         f.Store.Set("k", "v1");
         await f.Cache.GetAsync("k");
         f.Time.Advance(TimeSpan.FromSeconds(81));

@@ -25,13 +25,7 @@ internal sealed class AgentStack : IAsyncDisposable
         ISecretStore store;
         if (dev)
         {
-            seed ??= Path.Combine("samples", "dev-secrets.json");
-            if (!File.Exists(seed))
-            {
-                throw new FileNotFoundException($"The development secrets file '{Path.GetFullPath(seed)}' does not exist; run from the repository root or pass --seed FILE.", seed);
-            }
-
-            local = await LocalAws.StartAsync(emulatorPort, seed, cancellationToken: cancellationToken).ConfigureAwait(false);
+            local = await LocalAws.StartDevAsync(emulatorPort, seed, cancellationToken).ConfigureAwait(false);
             store = local.Store;
             options.Store = "aws";
             options.Region = LocalAws.Region;

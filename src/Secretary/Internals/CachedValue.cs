@@ -2,8 +2,8 @@ namespace Secretary.Internals;
 
 /// <summary>
 /// A cached value with its timestamps (in <see cref="TimeProvider"/> timestamp units). Immutable
-/// but for <see cref="Due"/>, which the cache's timer sets once <see cref="RefreshAt"/> has
-/// passed, so the hit path needs no clock read: a hit is "entry found and not due".
+/// but for <see cref="Due"/>, which the due queue sets once <see cref="RefreshAt"/> has passed,
+/// so the hit path needs no clock read: a hit is "entry found and not due".
 /// </summary>
 internal sealed class CachedValue(Secret secret, long fetchedAt, long refreshAt)
 {

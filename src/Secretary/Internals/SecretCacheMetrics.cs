@@ -21,8 +21,10 @@ internal sealed class SecretCacheMetrics : IDisposable
     private readonly Histogram<double> _storeDuration;
     private readonly KeyValuePair<string, object?> _cacheTag;
 
+    /// <remarks>The observable instruments hold the cache weakly and report nothing once it is disposed or collected: a meter owned by a DI container never keeps a dead cache alive.</remarks>
     public SecretCacheMetrics(string cacheName, IMeterFactory? meterFactory, SecretCache cache)
     {
+        var owner = new WeakReference<SecretCache>(cache);
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? new Meter(MeterName);
         _cacheTag = new("cache", cacheName);
@@ -36,18 +38,32 @@ internal sealed class SecretCacheMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
 
         _meter.CreateObservableCounter(
-            "secretary.cache.hits", () => new Measurement<long>(cache.HitCount, _cacheTag), "{read}", "Reads served from memory.");
+            "secretary.cache.hits", () => Observe(owner, static c => c.HitCount), "{read}", "Reads served from memory.");
         _meter.CreateObservableCounter(
-            "secretary.cache.misses", () => new Measurement<long>(cache.MissCount, _cacheTag), "{read}", "Reads that waited for the store.");
+            "secretary.cache.misses", () => Observe(owner, static c => c.MissCount), "{read}", "Reads that waited for the store.");
         _meter.CreateObservableCounter(
-            "secretary.cache.stale_served", () => new Measurement<long>(cache.StaleCount, _cacheTag), "{read}", "Reads served a value past its TTL while the store failed.");
+            "secretary.cache.stale_served", () => Observe(owner, static c => c.StaleCount), "{read}", "Reads served a value past its TTL while the store failed.");
         _meter.CreateObservableUpDownCounter(
-            "secretary.cache.entries", () => new Measurement<long>(cache.EntryCount, _cacheTag), "{entry}", "Entries held.");
+            "secretary.cache.entries", () => Observe(owner, static c => c.EntryCount), "{entry}", "Entries held.");
         _meter.CreateObservableUpDownCounter(
-            "secretary.cache.refreshes_in_flight", () => new Measurement<long>(cache.FlightCount, _cacheTag), "{call}", "Store calls under way.");
+            "secretary.cache.refreshes_in_flight", () => Observe(owner, static c => c.FlightCount), "{call}", "Store calls under way.");
         _meter.CreateObservableGauge(
-            "secretary.cache.oldest_age", () => new Measurement<double>(cache.OldestAgeSeconds(), _cacheTag), "s", "Age of the oldest cached value.");
+            "secretary.cache.oldest_age", () => Observe(owner, static c => c.OldestAgeSeconds()), "s", "Age of the oldest cached value.");
+        _meter.CreateObservableUpDownCounter(
+            "secretary.cache.negative_entries", () => Observe(owner, static c => c.NegativeEntryCount), "{entry}", "Entries remembering an error or a failed first read.");
+        _meter.CreateObservableCounter(
+            "secretary.cache.evictions", () => Observe(owner, static c => c.EvictionCount), "{entry}", "Entries evicted to keep the budgets.");
+        _meter.CreateObservableCounter(
+            "secretary.cache.remote_changes_dropped", () => Observe(owner, static c => c.RemoteDroppedCount), "{message}", "Remote change messages rate-limited or stamped in the future.");
+        _meter.CreateObservableCounter(
+            "secretary.cache.recovery_probes", () => Observe(owner, static c => c.ProbeCount), "{call}", "Probe calls made while the store was down.");
     }
+
+    private IEnumerable<Measurement<T>> Observe<T>(WeakReference<SecretCache> owner, Func<SecretCache, T> read)
+        where T : struct =>
+        owner.TryGetTarget(out var cache) && !cache.IsDisposedForMetrics
+            ? [new Measurement<T>(read(cache), _cacheTag)]
+            : [];
 
     public void StoreCall(string operation, string outcome, string? region, TimeSpan duration)
     {

@@ -38,6 +38,11 @@ internal sealed class SecretJson
             return new SecretJson(default, null, "is binary, not a JSON object");
         }
 
+        if (!TextChecks.IsValidUtf16(text))
+        {
+            return new SecretJson(default, null, "is not valid text (it holds an unpaired UTF-16 surrogate)");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(text, ParseOptions);
@@ -70,6 +75,11 @@ internal sealed class SecretJson
         {
             // The exception's own message can quote part of the value: keep only the position.
             return new SecretJson(default, null, $"is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})");
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // Text the parser cannot transcode, or a string it cannot read back; its message can quote the value.
+            return new SecretJson(default, null, "is not valid JSON text");
         }
     }
 
