@@ -38,6 +38,13 @@ internal sealed class AgentStack : IAsyncDisposable
 
         try
         {
+            // As the AWS agent: checked once at start for the AWS store, except with a credentials file (read again later).
+            if (options.ValidateCredentials && store is Secretary.Aws.AwsSecretsManagerStore && options.CredentialsFilePath is null)
+            {
+                var credentials = dev ? new Amazon.Runtime.BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey) : null;
+                await CredentialsCheck.ValidateAsync(options, credentials, cancellationToken).ConfigureAwait(false);
+            }
+
             // The backplane asks for the served secrets only after a reconnect, when the agent is known.
             SecretaryAgentHost? agent = null;
             var backplane = RedisBackplaneHook.For(options, () => agent?.ServedSecretIds ?? []);
