@@ -1,3 +1,4 @@
+using Secretary.Shared;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Threading.Channels;

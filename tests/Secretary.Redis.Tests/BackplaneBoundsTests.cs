@@ -17,13 +17,23 @@ public sealed class BackplaneBoundsTests
     private static string Message(string origin, string? padding = null) =>
         $"{{\"secretId\":\"{Id}\",\"versionId\":\"v-new\",\"origin\":\"{origin}\",\"observedAt\":\"2030-01-01T00:00:00Z\"{padding}}}";
 
+    /// <summary>A fleet of one instance that caches <see cref="Id"/>.</summary>
+    private static async Task<Fleet> OneInstanceCachingAsync()
+    {
+        var fleet = await Fleet.StartAsync(instances: 1);
+        fleet.Emulator.PutSecret(Id, "one");
+        await fleet.Instances[0].Cache.GetAsync(Id);
+        return fleet;
+    }
+
+    private static string Change(string versionId) =>
+        $"{{\"secretId\":\"{Id}\",\"versionId\":\"{versionId}\",\"origin\":\"other\",\"observedAt\":\"2030-01-01T00:00:00Z\"}}";
+
     [Fact]
     public async Task Its_own_messages_are_skipped_without_a_store_call()
     {
-        await using var fleet = await Fleet.StartAsync(instances: 1);
-        fleet.Emulator.PutSecret(Id, "one");
+        await using var fleet = await OneInstanceCachingAsync();
         var instance = fleet.Instances[0];
-        await instance.Cache.GetAsync(Id);
         var reads = fleet.StoreReads;
 
         Assert.Equal(1, await PublishRawAsync(fleet, Message(instance.Backplane.InstanceId)));
@@ -36,10 +46,8 @@ public sealed class BackplaneBoundsTests
     [Fact]
     public async Task Malformed_messages_are_counted_and_dropped_and_the_warning_is_rate_limited()
     {
-        await using var fleet = await Fleet.StartAsync(instances: 1);
-        fleet.Emulator.PutSecret(Id, "one");
+        await using var fleet = await OneInstanceCachingAsync();
         var instance = fleet.Instances[0];
-        await instance.Cache.GetAsync(Id);
         var reads = fleet.StoreReads;
 
         for (var i = 0; i < 50; i++)
@@ -53,17 +61,15 @@ public sealed class BackplaneBoundsTests
 
         // Still listening: a good message after them is acted on.
         var v2 = fleet.Emulator.PutSecret(Id, "two");
-        await PublishRawAsync(fleet, $"{{\"secretId\":\"{Id}\",\"versionId\":\"{v2}\",\"origin\":\"other\",\"observedAt\":\"2030-01-01T00:00:00Z\"}}");
+        await PublishRawAsync(fleet, Change(v2));
         await Fleet.EventuallyAsync(() => instance.Backplane.Metrics.Refreshed == 1, "the good message refreshes");
     }
 
     [Fact]
     public async Task A_message_over_8_KB_is_dropped_unread_and_one_of_8_KB_is_handled()
     {
-        await using var fleet = await Fleet.StartAsync(instances: 1);
-        fleet.Emulator.PutSecret(Id, "one");
+        await using var fleet = await OneInstanceCachingAsync();
         var instance = fleet.Instances[0];
-        await instance.Cache.GetAsync(Id);
 
         // JSON allows whitespace: the same message, padded to exactly the limit, and to one byte more.
         var bare = Message("other", ",\"pad\":\"\"");
@@ -81,10 +87,8 @@ public sealed class BackplaneBoundsTests
     [Fact]
     public async Task Twenty_megabyte_messages_are_dropped_and_the_backplane_keeps_working()
     {
-        await using var fleet = await Fleet.StartAsync(instances: 1);
-        fleet.Emulator.PutSecret(Id, "one");
+        await using var fleet = await OneInstanceCachingAsync();
         var instance = fleet.Instances[0];
-        await instance.Cache.GetAsync(Id);
         var file = Path.GetTempFileName();
         try
         {
@@ -97,7 +101,7 @@ public sealed class BackplaneBoundsTests
 
             await Fleet.EventuallyAsync(() => instance.Backplane.Metrics.Malformed == 10, () => $"10 oversized dropped ({instance.Backplane.Metrics.Malformed})", TimeSpan.FromSeconds(60));
             var v2 = fleet.Emulator.PutSecret(Id, "two");
-            await PublishRawAsync(fleet, $"{{\"secretId\":\"{Id}\",\"versionId\":\"{v2}\",\"origin\":\"other\",\"observedAt\":\"2030-01-01T00:00:00Z\"}}");
+            await PublishRawAsync(fleet, Change(v2));
             await Fleet.EventuallyAsync(() => instance.Backplane.Metrics.Refreshed == 1, "a good message after them is acted on");
         }
         finally

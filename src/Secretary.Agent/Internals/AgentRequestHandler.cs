@@ -1,3 +1,4 @@
+using Secretary.Shared;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
