@@ -15,7 +15,7 @@ public sealed class BackplaneBoundsTests
         fleet.Redis.CliAsync("PUBLISH", "secretary:changes", body).ContinueWith(t => long.Parse(t.Result.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture), TaskScheduler.Default);
 
     private static string Message(string origin, string? padding = null) =>
-        $"{{\"secretId\":\"{Id}\",\"versionId\":\"v-new\",\"origin\":\"{origin}\",\"observedAt\":\"2030-01-01T00:00:00Z\"{padding}}}";
+        $"{{\"secretId\":\"{Id}\",\"versionId\":\"v-new\",\"origin\":\"{origin}\",\"observedAt\":\"{DateTimeOffset.UtcNow:O}\"{padding}}}";
 
     /// <summary>A fleet of one instance that caches <see cref="Id"/>.</summary>
     private static async Task<Fleet> OneInstanceCachingAsync()
@@ -26,8 +26,9 @@ public sealed class BackplaneBoundsTests
         return fleet;
     }
 
+    // Observed now: the cache refuses a message from the future (a broken clock or a forged message).
     private static string Change(string versionId) =>
-        $"{{\"secretId\":\"{Id}\",\"versionId\":\"{versionId}\",\"origin\":\"other\",\"observedAt\":\"2030-01-01T00:00:00Z\"}}";
+        $"{{\"secretId\":\"{Id}\",\"versionId\":\"{versionId}\",\"origin\":\"other\",\"observedAt\":\"{DateTimeOffset.UtcNow:O}\"}}";
 
     [Fact]
     public async Task Its_own_messages_are_skipped_without_a_store_call()
