@@ -19,6 +19,10 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# The agent's security tests run their attacks as an unprivileged user, with the system Python (a user's own Python is out of its reach).
+[[ -x /usr/bin/python3 ]] || missing+=(python3)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+command -v useradd >/dev/null 2>&1 || missing+=(passwd)
 
 # The AWS SDK for JavaScript v3 for tests/Conformance, at the exact versions js/package-lock.json pins (node_modules
 # is gitignored). The conformance fixture runs the same npm ci when it finds the folder missing.
