@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Side-by-side figures of the agent's builds, whole process, medians of several runs:
-# size, start to first served secret, idle RSS, peak RSS under wrk load, cached-GET throughput.
+# Side-by-side figures of the agent's builds, whole process, medians of several runs: size, start to first served
+# secret, idle RSS (and of it the private, anonymous part: RSS also counts the binary's clean file-backed pages),
+# peak RSS under wrk load, cached-GET throughput.
 #
 #   scripts/measure-native.sh --build NAME=COMMAND [--build NAME=COMMAND ...] [--runs 7] [--load-runs 3]
 #                             [--duration 15s] [--connections 64] [--threads 2]
@@ -39,6 +40,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 now_ms() { date +%s%3N; }
 rss_mb() { awk -v k="$2" '$1 == k":" {printf "%.1f\n", $2/1024}' "/proc/$1/status"; }
+private_mb() { awk '$1 == "Anonymous:" {printf "%.1f\n", $2/1024}' "/proc/$1/smaps_rollup"; }
 
 jit_cli=src/Secretary.Cli/bin/Release/net10.0/Secretary.Cli.dll
 [[ -f "$jit_cli" ]] || dotnet build src/Secretary.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
@@ -74,11 +76,11 @@ size_mb() { # COMMAND: the native file, or the framework-dependent app folder wi
   fi
 }
 
-echo "| build | size (MB) | start to first secret (ms) | idle RSS (MB) | peak RSS under load (MB) | cached GET (req/s) |"
-echo "|---|---|---|---|---|---|"
+echo "| build | size (MB) | start to first secret (ms) | idle RSS (MB) | of it private (MB) | peak RSS under load (MB) | cached GET (req/s) |"
+echo "|---|---|---|---|---|---|---|"
 for spec in "${builds[@]}"; do
   name=${spec%%=*} command=${spec#*=}
-  : >"$work/start" ; : >"$work/idle"
+  : >"$work/start" ; : >"$work/idle" ; : >"$work/private"
   for _ in $(seq 1 "$runs"); do
     port=$(free_port)
     t0=$(now_ms)
@@ -88,6 +90,7 @@ for spec in "${builds[@]}"; do
     echo $(( $(now_ms) - t0 )) >>"$work/start"
     sleep 3 # settle: the figure is the resident set of an agent that has served and is idle
     rss_mb "$pid" VmRSS >>"$work/idle"
+    private_mb "$pid" >>"$work/private"
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
 
@@ -106,7 +109,7 @@ for spec in "${builds[@]}"; do
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
 
-  echo "| $name | $(size_mb "$command") | $(median <"$work/start") | $(median <"$work/idle") | $(median <"$work/peak") | $(median <"$work/rate") |"
+  echo "| $name | $(size_mb "$command") | $(median <"$work/start") | $(median <"$work/idle") | $(median <"$work/private") | $(median <"$work/peak") | $(median <"$work/rate") |"
 done
 echo
 echo "runs: $runs starts, $load_runs loads of $duration (wrk -t$threads -c$connections, after a 3 s warm-up); $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
