@@ -67,6 +67,23 @@ public sealed class ToolTests(ToolTests.InstalledTool tool) : IClassFixture<Tool
     }
 
     [Fact]
+    public async Task Ping_the_health_check_of_the_images_exits_0_for_a_running_agent_and_1_when_none_answers()
+    {
+        var secretary = tool.Secretary;
+        var (agent, _) = await ServerProcess.StartAsync(secretary, ["serve", "--dev", "--port", "0", "--emulator-port", "0"], DevAgent.BannerEnd(), HomeEnvironment(), workingDirectory: _nuget.Directory);
+        await using var _ = agent;
+        var url = Regex.Match(agent.Output, @"agent: (http://\S+)").Groups[1].Value;
+
+        var healthy = await ProcessRunner.RunAsync(secretary, ["ping", "--agent", url], _nuget.Environment, workingDirectory: _nuget.Directory);
+        Assert.Equal((0, "healthy"), (healthy.ExitCode, healthy.Stdout.Trim()));
+
+        await agent.TerminateAsync(TimeSpan.FromSeconds(30));
+        var gone = await ProcessRunner.RunAsync(secretary, ["ping", "--agent", url, "--timeout", "5"], _nuget.Environment, workingDirectory: _nuget.Directory);
+        Assert.Equal(1, gone.ExitCode);
+        Assert.StartsWith($"error: {url}/ping did not answer", gone.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_dev_with_a_missing_seed_file_says_so_and_exits_2()
     {
         var secretary = tool.Secretary;
