@@ -17,13 +17,26 @@ command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 
-if [[ ${#missing[@]} -eq 0 ]]; then
+# Security tests take the attacker's seat as this unprivileged local user (they fail without it).
+attacker=secretary-attacker
+need_attacker=0
+id -u "$attacker" >/dev/null 2>&1 || need_attacker=1
+
+if [[ ${#missing[@]} -eq 0 && $need_attacker -eq 0 ]]; then
   exit 0
 fi
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "missing test dependencies: ${missing[*]} (run as root, or apt-get install them)" >&2
   exit 1
+fi
+
+if [[ $need_attacker -eq 1 ]]; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$attacker"
+fi
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
 fi
 
 echo "installing test dependencies: ${missing[*]}"

@@ -66,37 +66,74 @@ public sealed class RetryTests
     }
 
     [Fact]
-    public async Task A_full_outage_after_warm_up_serves_stale_values_and_keeps_store_calls_bounded()
+    public async Task A_full_outage_after_warm_up_serves_stale_values_with_store_calls_paced_by_the_backoff_and_recovers()
     {
         await using var aws = await AwsTestSupport.StartAsync();
-        var ids = Enumerable.Range(0, 10).Select(i => $"app/s{i}").ToList();
+        var ids = Enumerable.Range(0, 3).Select(i => $"app/s{i}").ToList();
         foreach (var id in ids)
         {
             aws.Emulator.PutSecret(id, "value-" + id);
         }
 
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-        using var cache = new SecretCache(aws.Store, new SecretCacheOptions { DefaultTtl = TimeSpan.FromSeconds(60) }, time);
+        var options = new SecretCacheOptions { DefaultTtl = TimeSpan.FromSeconds(60), BackoffBase = TimeSpan.FromSeconds(1), BackoffMax = TimeSpan.FromMinutes(5), BackoffJitter = 0.2 };
+        using var cache = new SecretCache(aws.Store, options, time);
         var report = await cache.WarmAsync(ids);
-        Assert.Equal(10, report.Successful);
+        Assert.Equal(3, report.Successful);
 
         aws.Emulator.SetFaults(new EmulatorFaults { Outage = true });
         aws.Emulator.ResetRequestCounts();
-        time.Advance(TimeSpan.FromSeconds(61));
+        time.Advance(TimeSpan.FromSeconds(60));
+        var callsBefore = cache.GetStats().BackendCalls;
 
-        for (var round = 0; round < 5; round++)
+        // Three minutes of the cache's clock, every secret read every second: each is served stale throughout.
+        var outage = TimeSpan.FromMinutes(3);
+        for (var second = 0; second < outage.TotalSeconds; second++)
         {
             foreach (var id in ids)
             {
                 var lookup = await cache.LookupAsync(id);
                 Assert.Equal("value-" + id, lookup.Secret.SecretString);
-                Assert.True(lookup.IsStale);
+                Assert.True(lookup.IsStale, $"{id} not stale at +{second} s of the outage");
             }
+
+            await cache.IdleAsync();
+            time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        // One failed refresh per secret (3 SDK attempts each); the cache's backoff holds every other read.
-        var calls = aws.Emulator.GetRequestCounts().Total;
-        Assert.InRange(calls, 10, 30);
-        Assert.Equal(50, cache.GetStats().StaleServed);
+        // Per secret: one call at expiry, then one per backoff step (1 s, 2 s, 4 s ... ±20 %), noticed by the next read.
+        var calls = cache.GetStats().BackendCalls - callsBefore;
+        var least = BackoffBounds.MinAttempts(outage, options.BackoffBase, options.BackoffMax, options.BackoffJitter, TimeSpan.FromSeconds(1));
+        var most = BackoffBounds.MaxAttempts(outage, options.BackoffBase, options.BackoffMax, options.BackoffJitter);
+        Assert.InRange(calls, ids.Count * least, ids.Count * most);
+        Assert.Equal(ids.Count * (long)outage.TotalSeconds, cache.GetStats().StaleServed);
+
+        // Each cache call is at most the SDK's 3 attempts (fewer once the SDK's retry quota runs low), nothing hidden.
+        Assert.InRange(aws.Emulator.GetRequestCounts().For("GetSecretValue"), calls, 3 * calls);
+
+        // The store comes back: within one backoff step every secret is fresh again.
+        aws.Emulator.ClearFaults();
+        var window = BackoffBounds.LongestWait(most, options.BackoffBase, options.BackoffMax, options.BackoffJitter) + TimeSpan.FromSeconds(1);
+        var fresh = new HashSet<string>(StringComparer.Ordinal);
+        for (var waited = TimeSpan.Zero; waited <= window && fresh.Count < ids.Count; waited += TimeSpan.FromSeconds(1))
+        {
+            foreach (var id in ids)
+            {
+                await cache.LookupAsync(id);
+            }
+
+            await cache.IdleAsync();
+            foreach (var id in ids)
+            {
+                if (!(await cache.LookupAsync(id)).IsStale)
+                {
+                    fresh.Add(id);
+                }
+            }
+
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(ids, fresh.Order(StringComparer.Ordinal));
     }
 }

@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Microsoft.Extensions.Time.Testing;
 using Secretary.Emulator;
 
 namespace Secretary.Aws.Tests;
@@ -153,17 +154,25 @@ public sealed class StoreErrorTests
     }
 
     [Fact]
-    public async Task A_hung_call_is_unavailable_timeout_after_the_store_timeout()
+    public async Task A_hung_call_is_unavailable_timeout_when_the_store_timeout_passes_on_its_clock()
     {
-        await using var aws = await AwsTestSupport.StartAsync(o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        // The SDK's own per-attempt timeout is real time; it is set out of reach so only the store's clock can cut the call.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var timeout = TimeSpan.FromMinutes(5);
+        await using var aws = await AwsTestSupport.StartAsync(o => (o.Timeout, o.TimeProvider) = (timeout, time));
         aws.Emulator.PutSecret("s", "v");
         aws.Emulator.SetFaults(new EmulatorFaults { Hang = true });
-        var started = TimeProvider.System.GetTimestamp();
 
-        var error = await Assert.ThrowsAsync<SecretStoreUnavailableException>(() => aws.Store.GetSecretAsync(new SecretRequest("s")));
+        var call = aws.Store.GetSecretAsync(new SecretRequest("s"));
+        await Eventually.TrueAsync(() => aws.Emulator.GetRequestCounts().Faulted == 1, "the request to hang in the emulator");
+        time.Advance(timeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(call.IsCompleted, "the call ended before its timeout");
+        time.Advance(TimeSpan.FromMilliseconds(1));
 
+        var error = await Assert.ThrowsAsync<SecretStoreUnavailableException>(() => call.WaitAsync(Eventually.Deadline));
         Assert.Equal(StoreFailureReason.Timeout, error.Reason);
-        Assert.InRange(TimeProvider.System.GetElapsedTime(started), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+        Assert.True(error.IsTransient);
+        Assert.Equal(1, aws.Emulator.GetRequestCounts().For("GetSecretValue")); // cut, not retried
     }
 
     [Fact]
@@ -172,9 +181,14 @@ public sealed class StoreErrorTests
         await using var aws = await AwsTestSupport.StartAsync();
         aws.Emulator.PutSecret("s", "v");
         aws.Emulator.SetFaults(new EmulatorFaults { Hang = true });
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var cts = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => aws.Store.GetSecretAsync(new SecretRequest("s"), cts.Token));
+        var call = aws.Store.GetSecretAsync(new SecretRequest("s"), cts.Token);
+        await Eventually.TrueAsync(() => aws.Emulator.GetRequestCounts().Faulted == 1, "the request to hang in the emulator");
+        await cts.CancelAsync();
+
+        // The caller's own cancellation, not a SecretStoreUnavailableException (Timeout) the cache would retry.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Eventually.Deadline));
     }
 
     [Fact]

@@ -5,9 +5,9 @@ namespace Secretary.Aws.Tests;
 public sealed class StoreRegistrationTests
 {
     [Fact]
-    public void Once_registered_the_aws_kind_builds_an_AWS_store_for_the_spec()
+    public void The_aws_kind_is_built_once_registered_explicitly()
     {
-        // Kinds are registered explicitly (no reflection, so trimmed and Native AOT builds find them too).
+        // Explicit registration (no reflection): what AddSecretary and the secretary command do at start-up.
         AwsSecretStores.Register();
         using var store = (AwsSecretsManagerStore)SecretStores.Create("aws:eu-west-1");
 

@@ -159,17 +159,26 @@ public sealed class ConfigurationProviderTests
             .BuildServiceProvider();
         var monitor = services.GetRequiredService<IOptionsMonitor<SesSettings>>();
         Assert.Equal("us-east-1", monitor.CurrentValue.ses_region);
-        var changes = 0;
-        using var subscription = monitor.OnChange(_ => Interlocked.Increment(ref changes));
+        var changed = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = monitor.OnChange(s => changed.TrySetResult(s.ses_region));
 
         emulator.Server.PutSecret("surgicase/ses_keys", """{"ses_region":"eu-west-1","ses_default_from_email":"no-reply@dev.surgicase.example"}""");
-        time.Advance(TimeSpan.FromSeconds(30)); // a poll within the TTL: no store call, no change
-        await Task.Delay(100);
+        var reads = cache.GetStats();
+        var requests = emulator.Server.GetRequestCounts().For("GetSecretValue");
+
+        // A poll within the TTL: it reads the cache (awaited by its read), from memory — no store call, no change.
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => cache.GetStats().Hits > reads.Hits, "the reload poll to read the cache");
+        Assert.Equal(reads.Misses, cache.GetStats().Misses);
+        Assert.Equal(requests, emulator.Server.GetRequestCounts().For("GetSecretValue"));
+        Assert.False(changed.Task.IsCompleted);
         Assert.Equal("us-east-1", monitor.CurrentValue.ses_region);
 
-        time.Advance(TimeSpan.FromSeconds(31)); // past the TTL: the poll reads the new version
-        await Eventually.WaitAsync(() => Task.FromResult(monitor.CurrentValue.ses_region), v => v == "eu-west-1");
-        Assert.True(Volatile.Read(ref changes) >= 1);
+        // Past the TTL: the poll reads the new version and the monitor is told.
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal("eu-west-1", await changed.Task.WaitAsync(Eventually.Deadline));
+        Assert.Equal("eu-west-1", monitor.CurrentValue.ses_region);
+        Assert.Equal(requests + 1, emulator.Server.GetRequestCounts().For("GetSecretValue"));
     }
 
     [Fact]
@@ -193,13 +202,13 @@ public sealed class ConfigurationProviderTests
         store.Fault = _ => new SecretStoreUnavailableException("surgicase/main", StoreFailureReason.Network);
 
         time.Advance(TimeSpan.FromSeconds(61));
-        await Eventually.WaitAsync(() => Task.FromResult(logs.GetSnapshot().Count(r => r.Id.Id == 112)), n => n >= 1);
+        await Eventually.TrueAsync(() => logs.GetSnapshot().Any(r => r.Id.Id == 112), "the failed reload to be logged");
         Assert.Equal("normal", configuration["surgicase:main:COMPRESSION_MODE"]);
 
         store.Fault = null;
         store.Set("surgicase/main", """{"COMPRESSION_MODE":"fast"}""");
         time.Advance(TimeSpan.FromSeconds(61));
-        await Eventually.WaitAsync(() => Task.FromResult(configuration["surgicase:main:COMPRESSION_MODE"]), v => v == "fast");
+        await Eventually.TrueAsync(() => configuration["surgicase:main:COMPRESSION_MODE"] == "fast", "the reload to bring the new value");
     }
 
 #pragma warning disable IDE1006, CA1707 // keys as the secret spells them

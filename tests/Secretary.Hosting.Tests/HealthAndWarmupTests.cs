@@ -52,13 +52,18 @@ public sealed class HealthAndWarmupTests
         Assert.Equal(0, during.Data["missing_secrets"]);
 
         emulator.Server.ClearFaults();
-        await Eventually.WaitAsync(
-            async () =>
-            {
-                time.Advance(TimeSpan.FromMinutes(2)); // past the retry backoff and the stale window
-                return (await CheckAsync(host)).Status;
-            },
-            status => status == HealthStatus.Healthy);
+        var cache = host.Services.GetRequiredService<ISecretCache>();
+        var status = HealthStatus.Degraded;
+        for (var step = 0; step < 10 && status != HealthStatus.Healthy; step++)
+        {
+            time.Advance(TimeSpan.FromMinutes(1)); // past the retry backoff, then the stale window
+            await CheckAsync(host); // starts the refresh the retry allows
+            await cache.IdleAsync();
+            status = (await CheckAsync(host)).Status;
+            await cache.IdleAsync();
+        }
+
+        Assert.Equal(HealthStatus.Healthy, status);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Secretary.Hosting.Tests;
 
@@ -21,7 +22,7 @@ public sealed class OptionsTests
         Assert.True(options.WarmOnStart);
         Assert.True(options.UseStaticFacade);
         Assert.Equal("http://127.0.0.1:2773", options.Agent.Url);
-        Assert.Equal(["SECRETARY_TOKEN", "AWS_TOKEN", "AWS_SESSION_TOKEN"], options.Agent.TokenEnvironmentVariables);
+        Assert.Equal(["AWS_TOKEN", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "SECRETARY_TOKEN"], options.Agent.TokenEnvironmentVariables);
         Assert.Empty(options.Validate());
     }
 
@@ -122,7 +123,34 @@ public sealed class OptionsTests
             .BuildServiceProvider();
         var cache = Assert.IsType<SecretCache>(services.GetRequiredService<ISecretCache>());
         Assert.Same(store, cache.Store);
-        Assert.NotNull(services.GetRequiredService<TimeProvider>());
+        Assert.Same(TimeProvider.System, services.GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public async Task A_registered_TimeProvider_is_the_cache_clock()
+    {
+        var store = new FakeSecretStore();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var first = store.Set("app/db", "one");
+        using var services = new ServiceCollection()
+            .AddSingleton<ISecretStore>(store)
+            .AddSingleton<TimeProvider>(time)
+            .AddSecretary(o => (o.UseStaticFacade, o.WarmOnStart, o.DefaultTtl) = (false, false, TimeSpan.FromMinutes(1)))
+            .BuildServiceProvider();
+        var cache = services.GetRequiredService<ISecretCache>();
+        Assert.Equal(first.VersionId, (await cache.GetAsync("app/db")).VersionId);
+        var second = store.Set("app/db", "two");
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        var within = await cache.LookupAsync("app/db");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var past = await cache.LookupAsync("app/db");
+
+        // Only the registered clock moved: the value aged on it, and expired on it.
+        Assert.Equal((first.VersionId, TimeSpan.FromSeconds(59)), (within.Secret.VersionId, within.Age));
+        Assert.Equal(second.VersionId, past.Secret.VersionId);
+        Assert.False(past.FromCache);
+        Assert.Equal(2, store.Calls);
     }
 }
 

@@ -27,6 +27,7 @@ public sealed class LeakTests
         var logs = new FakeLogCollector();
         using var meters = new TestMeterFactory();
         var texts = new List<string?>();
+        var measured = new List<string?>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -35,9 +36,9 @@ public sealed class LeakTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((i, _, tags, _) => Record(texts, i, tags));
-        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => Record(texts, i, tags));
-        listener.SetMeasurementEventCallback<int>((i, _, tags, _) => Record(texts, i, tags));
+        listener.SetMeasurementEventCallback<long>((i, _, tags, _) => Record(measured, i, tags));
+        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => Record(measured, i, tags));
+        listener.SetMeasurementEventCallback<int>((i, _, tags, _) => Record(measured, i, tags));
         listener.Start();
         using var cache = new SecretCache(store, new SecretCacheOptions { DefaultTtl = TimeSpan.FromSeconds(60) }, time, new FakeLogger<SecretCache>(logs), meters);
 
@@ -53,6 +54,7 @@ public sealed class LeakTests
         texts.Add(await Record(() => cache.GetValueAsync("json", "nope").AsTask()));
         texts.Add(await Record(() => cache.GetAsync<int[]>("json").AsTask()));
         texts.Add(await Record(() => cache.GetAsync("missing").AsTask()));
+        texts.Add(await Record(() => cache.GetAsync("missing-too").AsTask()));
 
         // Rotations, refreshes, a failing store serving stale, the store's own error messages.
         store.Set("json", Canary.Json.Replace("app", "app2", StringComparison.Ordinal));
@@ -72,7 +74,54 @@ public sealed class LeakTests
         texts.Add(cache.GetStats().ToJson());
         texts.AddRange(logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception} {string.Join(",", r.StructuredState?.Select(kv => kv.Value) ?? [])}"));
         Assert.True(logs.GetSnapshot().Count >= 5);
-        Canary.AssertAbsent(texts);
+
+        // The scan saw the metrics it claims to: every instrument of the meter, the store calls with each outcome.
+        listener.RecordObservableInstruments();
+        string[] tags;
+        lock (measured)
+        {
+            tags = [.. measured.OfType<string>()];
+        }
+
+        foreach (var instrument in new[] { "secretary.store.calls", "secretary.store.duration", "secretary.cache.hits", "secretary.cache.misses", "secretary.cache.stale_served", "secretary.cache.entries", "secretary.cache.oldest_age" })
+        {
+            Assert.Contains(tags, t => t.StartsWith(instrument + " cache=default", StringComparison.Ordinal));
+        }
+
+        foreach (var outcome in new[] { "success", "not_found", "server_error" })
+        {
+            Assert.Contains(tags, t => t == "secretary.store.calls outcome=" + outcome);
+        }
+
+        Assert.Contains(tags, t => t == "secretary.store.calls operation=GetSecretValue");
+        Assert.Contains(tags, t => t == "secretary.store.calls operation=BatchGetSecretValue");
+        Canary.AssertAbsent([.. texts, .. tags]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_leak_check_finds_the_canary_encoded_inside_a_longer_text(int prefix)
+    {
+        var text = new string('x', prefix) + " " + Canary.Json + " tail";
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        var encodings = new[]
+        {
+            text,
+            Convert.ToBase64String(utf8),
+            Convert.ToBase64String(utf8).Replace('+', '-').Replace('/', '_'),
+            Convert.ToHexStringLower(utf8),
+            Convert.ToHexString(utf8),
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Canary.Json))),
+            Convert.ToBase64String(System.Security.Cryptography.SHA512.HashData(Encoding.UTF8.GetBytes(Canary.Value))),
+        };
+        foreach (var encoded in encodings)
+        {
+            Assert.Throws<Xunit.Sdk.XunitException>(() => Canary.AssertAbsent(["a log line: " + encoded]));
+        }
+
+        Canary.AssertAbsent(["CANARY", Convert.ToBase64String(Encoding.UTF8.GetBytes("an ordinary value")), "Secret app/db (version 1)"]);
     }
 
     [Fact]

@@ -35,7 +35,10 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<EmulatorProcess> StartAsync(params string[] extraArguments)
+    public static Task<EmulatorProcess> StartAsync(params string[] extraArguments) => StartAsync(new Dictionary<string, string?>(), extraArguments);
+
+    /// <summary>Starts the emulator with extra environment variables (a rotation command inherits them).</summary>
+    public static async Task<EmulatorProcess> StartAsync(IDictionary<string, string?> environment, params string[] extraArguments)
     {
         var port = FreePort();
         var (fileName, cliArguments) = Repository.CliCommand;
@@ -45,6 +48,11 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var argument in cliArguments.Concat(["emulator", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
@@ -94,8 +102,12 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
     public async Task AdminPostAsync(string path, string? json = null)
     {
-        using var content = new StringContent(json ?? string.Empty, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync($"{Endpoint}/_emulator/{path}", content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Endpoint}/_emulator/{path}")
+        {
+            Content = new StringContent(json ?? string.Empty, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Secretary-Admin", "1");
+        using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 

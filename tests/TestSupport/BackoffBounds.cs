@@ -1,10 +1,10 @@
-namespace Secretary.Reliability.Tests;
+namespace Secretary.Testing;
 
 /// <summary>
 /// What the backoff design allows (1 s base, x2, cap, ±jitter): the most store attempts a failing secret can cost
 /// over a span of time, and the longest a single wait can be.
 /// </summary>
-internal static class BackoffBounds
+public static class BackoffBounds
 {
     /// <summary>Attempts within <paramref name="span"/>: the first at once, each next one after the shortest possible delay.</summary>
     public static int MaxAttempts(TimeSpan span, TimeSpan baseDelay, TimeSpan maxDelay, double jitter)
@@ -16,6 +16,26 @@ internal static class BackoffBounds
             var delay = Math.Min(baseDelay.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 30)), maxDelay.TotalSeconds) * (1 - jitter);
             elapsed += delay;
             if (elapsed > span.TotalSeconds)
+            {
+                return attempts;
+            }
+
+            attempts++;
+        }
+    }
+
+    /// <summary>
+    /// Attempts within <paramref name="span"/> at the least: the first at once, each next one after the longest possible
+    /// delay plus <paramref name="lag"/> (how late a retry can be noticed: the interval between reads, the length of a call).
+    /// </summary>
+    public static int MinAttempts(TimeSpan span, TimeSpan baseDelay, TimeSpan maxDelay, double jitter, TimeSpan lag)
+    {
+        var attempts = 1;
+        var elapsed = TimeSpan.Zero;
+        for (var failures = 1; ; failures++)
+        {
+            elapsed += LongestWait(failures, baseDelay, maxDelay, jitter) + lag;
+            if (elapsed > span)
             {
                 return attempts;
             }
