@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the integration tests drive as real processes, when it is missing:
-# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI and boto3 (conformance).
+# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI and boto3 (conformance),
+# clang and zlib1g-dev (the Native AOT build of secretary), systemd (systemd-analyze verify of deploy/systemd),
+# PyYAML (the checks of deploy/kubernetes).
 # Fails loudly rather than letting a suite skip silently.
 set -euo pipefail
 
@@ -9,15 +11,32 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v aws >/dev/null 2>&1 || missing+=(awscli)
 python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
+python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 
-if [[ ${#missing[@]} -eq 0 ]]; then
+# Security tests take the attacker's seat as this unprivileged local user (they fail without it).
+attacker=secretary-attacker
+need_attacker=0
+id -u "$attacker" >/dev/null 2>&1 || need_attacker=1
+
+if [[ ${#missing[@]} -eq 0 && $need_attacker -eq 0 ]]; then
   exit 0
 fi
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "missing test dependencies: ${missing[*]} (run as root, or apt-get install them)" >&2
   exit 1
+fi
+
+if [[ $need_attacker -eq 1 ]]; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$attacker"
+fi
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
 fi
 
 echo "installing test dependencies: ${missing[*]}"

@@ -27,7 +27,7 @@ for (var i = 0; i < args.Length; i++)
             only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)];
             break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: Secretary.Scenarios [--quick] [--json FILE] [--markdown FILE] [--charts DIR] [--only stampede,independence,hits-during-misses,steady-state,hit-scaling,warm-up,outage,spec-workload]");
+            Console.WriteLine("Usage: Secretary.Scenarios [--quick] [--json FILE] [--markdown FILE] [--charts DIR] [--only stampede,independence,hits-during-misses,steady-state,hit-scaling,warm-up,outage,refresh-cost,spec-workload]");
             return 0;
         default:
             Console.Error.WriteLine($"Unknown argument '{args[i]}'. Try --help.");
@@ -46,6 +46,7 @@ var scenarios = new (string Id, Func<Task<ScenarioResult>> Run)[]
     ("hit-scaling", () => Task.FromResult(HitScalingScenario.Run(context))),
     ("warm-up", () => WarmUpScenario.RunAsync(context)),
     ("outage", () => Task.FromResult(OutageScenario.Run(context))),
+    ("refresh-cost", () => Task.FromResult(RefreshCostScenario.Run(context))),
     ("spec-workload", () => Task.FromResult(SpecWorkloadScenario.Run(context))),
 };
 

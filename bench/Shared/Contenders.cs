@@ -17,8 +17,8 @@ public static class Contenders
     public const string NoCacheName = "no cache";
     public const string SecretaryLateRefreshName = "Secretary, RefreshAhead 0.99";
 
-    /// <summary>Secretary with its defaults (refresh-ahead 0.8, stale-on-error, backoff) and the given TTL.</summary>
-    public static SecretCache CreateSecretary(ISecretStore store, TimeSpan ttl, TimeProvider? time = null, double refreshAhead = 0.8) =>
+    /// <summary>Secretary with its defaults (refresh lead derived from the store's latency, stale-on-error, backoff, outage probe) and the given TTL.</summary>
+    public static SecretCache CreateSecretary(ISecretStore store, TimeSpan ttl, TimeProvider? time = null, double? refreshAhead = null) =>
         new(store, new SecretCacheOptions { DefaultTtl = ttl, RefreshAhead = refreshAhead }, time);
 
     /// <summary>An <see cref="IMemoryCache"/> whose expirations follow <paramref name="time"/>.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,28 +17,35 @@ namespace Secretary.Agent;
 /// A running agent: Kestrel on loopback (127.0.0.1:2773 by default), one <see cref="SecretCache"/>
 /// over the given store, the AWS agent's routes, health, stats and Prometheus metrics.
 /// </summary>
-public sealed class SecretaryAgentHost : IAsyncDisposable
+public sealed partial class SecretaryAgentHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly AgentToken _token;
     private IAsyncDisposable? _backplane;
 
-    private SecretaryAgentHost(WebApplication app, Uri address, AgentToken token, ISecretCache cache)
+    private SecretaryAgentHost(WebApplication app, Uri address, AgentToken token, ISecretCache cache, string? unixSocket)
     {
         _app = app;
+        _token = token;
         Address = address;
-        TokenSource = token.Source;
-        TokenFile = token.FilePath;
+        UnixSocket = unixSocket;
         Cache = cache;
     }
 
     /// <summary>Where the agent listens, e.g. http://127.0.0.1:2773/.</summary>
     public Uri Address { get; }
 
+    /// <summary>The Unix-domain socket the agent also listens on, when it does.</summary>
+    public string? UnixSocket { get; }
+
     /// <summary>Where the token came from (never the token).</summary>
-    public string TokenSource { get; }
+    public string TokenSource => _token.Source;
 
     /// <summary>The file holding the token, when there is one.</summary>
-    public string? TokenFile { get; }
+    public string? TokenFile => _token.FilePath;
+
+    /// <summary>The agent's services (tests look at its connection counts).</summary>
+    internal IServiceProvider Services => _app.Services;
 
     /// <summary>The agent's cache.</summary>
     public ISecretCache Cache { get; }
@@ -68,9 +76,20 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            kestrel.Listen(options.BindAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.BindAddress), options.HttpPort);
+            kestrel.Limits.MaxRequestBodySize = AgentDefaults.MaxBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = AgentDefaults.MaxHeaderBytes;
+
+            // A reader that stops reading, or a client that sends its headers a byte at a time, loses its connection.
+            kestrel.Limits.MinResponseDataRate = new MinDataRate(AgentDefaults.MinDataRateBytesPerSecond, AgentDefaults.MinDataRateGrace);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(AgentDefaults.MinDataRateBytesPerSecond, AgentDefaults.MinDataRateGrace);
+            kestrel.Limits.RequestHeadersTimeout = AgentDefaults.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = AgentDefaults.KeepAliveTimeout;
+            kestrel.Listen(options.BindAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.BindAddress), options.HttpPort, Admitted);
+            if (options.UnixSocket is { } socket)
+            {
+                UnixSocketListener.Prepare(socket);
+                kestrel.ListenUnixSocket(socket, Admitted);
+            }
         });
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
@@ -91,11 +110,16 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
             configureLogging(builder.Logging);
         }
 
+        if (options.LogToFile)
+        {
+            AgentFileLog.AddTo(builder.Logging, LevelOf(options.LogLevel));
+        }
+
         var services = builder.Services;
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(store);
-        services.AddSingleton(sp => AgentToken.Resolve(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secretary.Agent.Token")));
+        services.AddSingleton(sp => AgentToken.Resolve(options, options.GenerateToken, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secretary.Agent.Token")));
         services.AddSingleton<ISecretCache>(sp => new SecretCache(
             store,
             options.ToCacheOptions(),
@@ -104,6 +128,9 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
             sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton(new ReadinessState([.. options.RequiredSecrets.Distinct(StringComparer.Ordinal)]));
         services.AddSingleton<AgentMetrics>();
+        services.AddSingleton(sp => new ConnectionBudget(
+            MaxOpenConnections(options), options.MaxConn, AgentDefaults.AnonymousInFlight,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secretary.Agent.Connections")));
         services.AddHostedService<RequiredSecretsWarmer>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SecretCacheMeterName, AgentMetrics.MeterName)
@@ -116,8 +143,16 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
         var token = app.Services.GetRequiredService<AgentToken>();
         var cache = app.Services.GetRequiredService<ISecretCache>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var host = new SecretaryAgentHost(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/"), token, cache);
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => !a.Contains("unix:", StringComparison.Ordinal)).Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        if (options.UnixSocket is { } unixSocket)
+        {
+            UnixSocketListener.Restrict(unixSocket);
+        }
+
+        token.WriteGenerated(address.Port);
+        var host = new SecretaryAgentHost(app, address, token, cache, options.UnixSocket);
+        Log.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Secretary.Agent"), host.Address.ToString().TrimEnd('/'));
         if (attachBackplane is not null)
         {
             try
@@ -149,9 +184,42 @@ public sealed class SecretaryAgentHost : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        _token.DeleteGenerated();
+        if (UnixSocket is not null)
+        {
+            UnixSocketListener.Remove(UnixSocket);
+        }
     }
 
     private const string SecretCacheMeterName = "Secretary";
+
+    /// <summary>HTTP/1.1 only, behind the connection budget.</summary>
+    private static void Admitted(ListenOptions listen)
+    {
+        listen.Protocols = HttpProtocols.Http1;
+        listen.Use(next => listen.ApplicationServices.GetRequiredService<ConnectionBudget>().Admit(next));
+    }
+
+    /// <summary>The most connections open at once: the setting, and always well below the descriptor limit.</summary>
+    private static int MaxOpenConnections(SecretaryAgentOptions options)
+    {
+        var limit = options.MaxOpenConnections;
+        if (UnixNative.DescriptorLimit() is { } descriptors)
+        {
+            limit = (int)Math.Min(limit, Math.Max(16, descriptors - AgentDefaults.ReservedDescriptors));
+        }
+
+        return Math.Max(limit, 1);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Agent/" + Version + " listening on {Address}", EventName = "Listening")]
+        public static partial void Listening(ILogger logger, string address);
+    }
+
+    /// <summary>The version in the start line (as the AWS agent writes it: <c>Agent/VERSION listening on http://127.0.0.1:PORT</c>).</summary>
+    public const string Version = "secretary-0.1.0";
 
     private static LogLevel LevelOf(string level) => level.ToLowerInvariant() switch
     {

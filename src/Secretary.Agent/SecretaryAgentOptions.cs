@@ -3,13 +3,62 @@ using Secretary.Agent.Internals;
 namespace Secretary.Agent;
 
 /// <summary>
-/// Settings of the agent. The AWS Secrets Manager Agent's TOML keys map onto the first group
-/// (<c>http_port</c>, <c>ttl_seconds</c>, ...); the rest are Secretary's.
+/// Settings of the agent. The AWS Secrets Manager Agent's TOML keys map onto the first group, with its defaults,
+/// ranges and messages (<c>http_port</c>, <c>ttl_seconds</c>, ...); the rest are Secretary's.
 /// </summary>
 public sealed class SecretaryAgentOptions
 {
-    /// <summary>The port to listen on. <value>Default: 2773. Range: 1 to 65535 (0 picks a free port, for tests).</value></summary>
+    // The AWS agent's settings.
+
+    /// <summary>debug, info, warn, error or none, in any case (<c>log_level</c>). <value>Default: info.</value></summary>
+    public string LogLevel { get; set; } = AgentDefaults.LogLevel;
+
+    /// <summary>
+    /// Writes the log to <c>./logs/secrets_manager_agent.log</c>, rolled at 10 MB, 5 old files kept, as the AWS agent does
+    /// (<c>log_to_file</c>). <value>Default: false: the log goes to standard output (the AWS agent's default is true).</value>
+    /// </summary>
+    public bool LogToFile { get; set; }
+
+    /// <summary>The port to listen on on 127.0.0.1 (<c>http_port</c>). <value>Default: 2773. Range: 1024 to 65535, or 0 for any free port.</value></summary>
     public int HttpPort { get; set; } = AgentDefaults.HttpPort;
+
+    /// <summary>How long a secret is fresh (<c>ttl_seconds</c>). <value>Default: 300. Range: 0 (every read asks the store) to 3600.</value></summary>
+    public int TtlSeconds { get; set; } = AgentDefaults.TtlSeconds;
+
+    /// <summary>The most entries cached (<c>cache_size</c>). <value>Default: 1000. Range: 1 to 1000.</value></summary>
+    public int CacheSize { get; set; } = AgentDefaults.CacheSize;
+
+    /// <summary>
+    /// The most open connections that carried the token, idle keep-alive ones included (<c>max_conn</c>); a request on
+    /// another one gets 429. <value>Default: 800. Range: 1 to 1000.</value>
+    /// </summary>
+    public int MaxConn { get; set; } = AgentDefaults.MaxConn;
+
+    /// <summary>Request headers that may carry the token, in order (<c>ssrf_headers</c>). <value>Default: X-Aws-Parameters-Secrets-Token, X-Vault-Token. Not empty.</value></summary>
+    public IList<string> SsrfHeaders { get; set; } = [.. AgentDefaults.SsrfHeaders];
+
+    /// <summary>
+    /// Environment variables to read the token from, in order; a value or <c>file://path</c> (<c>ssrf_env_variables</c>).
+    /// <value>Default: AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN (then SECRETARY_TOKEN when none of them is set). Not empty.</value>
+    /// </summary>
+    public IList<string> SsrfEnvVariables { get; set; } = [.. AgentDefaults.SsrfEnvVariables];
+
+    /// <summary>The prefix of the path form <c>GET {prefix}{secretId}</c> (<c>path_prefix</c>). <value>Default: /v1/. Must begin with /.</value></summary>
+    public string PathPrefix { get; set; } = AgentDefaults.PathPrefix;
+
+    /// <summary>The AWS region of the store (<c>region</c>). <value>Default: the SDK's (AWS_REGION, the profile).</value></summary>
+    public string? Region { get; set; }
+
+    /// <summary>Serves the cached value when a refresh fails transiently (<c>ignore_transient_errors</c>); false answers the error. <value>Default: true.</value></summary>
+    public bool IgnoreTransientErrors { get; set; } = true;
+
+    /// <summary>Checks the AWS credentials at start with STS GetCallerIdentity and refuses to start when they are refused (<c>validate_credentials</c>). <value>Default: true.</value></summary>
+    public bool ValidateCredentials { get; set; } = true;
+
+    /// <summary>A shared-credentials file to take the AWS credentials from, re-read every 5 minutes (<c>credentials_file_path</c>). <value>Default: none (the SDK's chain).</value></summary>
+    public string? CredentialsFilePath { get; set; }
+
+    // Secretary's settings.
 
     /// <summary>The address to bind. <value>Default: 127.0.0.1.</value> A non-loopback address needs <see cref="AllowRemote"/>.</summary>
     public string BindAddress { get; set; } = AgentDefaults.BindAddress;
@@ -17,32 +66,30 @@ public sealed class SecretaryAgentOptions
     /// <summary>Allows binding a non-loopback address (the agent then serves secrets to the network: think twice).</summary>
     public bool AllowRemote { get; set; }
 
-    /// <summary>How long a secret is fresh. <value>Default: 300. Range: 1 to 86,400 (0 is refused: a cache is the point).</value></summary>
-    public int TtlSeconds { get; set; } = AgentDefaults.TtlSeconds;
+    /// <summary>
+    /// Also listens on this Unix-domain socket (its directory is made 0700, the socket 0660): only the agent's user and
+    /// group can connect, and Secretary's clients verify the listener by its peer credentials. <value>Default: none.</value>
+    /// </summary>
+    public string? UnixSocket { get; set; }
 
-    /// <summary>The most entries cached. <value>Default: 1000. Range: 1 to 1,000,000.</value></summary>
-    public int CacheSize { get; set; } = AgentDefaults.CacheSize;
+    /// <summary>
+    /// The most connections open at once; more are closed as they arrive. Always kept below the process's descriptor
+    /// limit. <value>Default: 4096. Range: 1 to 100,000.</value>
+    /// </summary>
+    public int MaxOpenConnections { get; set; } = AgentDefaults.MaxOpenConnections;
 
-    /// <summary>The most requests handled at once; more get 429. <value>Default: 800. Range: 1 to 10,000.</value></summary>
-    public int MaxConn { get; set; } = AgentDefaults.MaxConn;
+    /// <summary>Serves <c>/metrics</c> without the token (for a scraper that cannot send headers). <value>Default: false.</value></summary>
+    public bool MetricsWithoutToken { get; set; }
 
-    /// <summary>Request headers that may carry the token. <value>Default: X-Aws-Parameters-Secrets-Token, X-Vault-Token.</value></summary>
-    public IList<string> SsrfHeaders { get; set; } = [.. AgentDefaults.SsrfHeaders];
-
-    /// <summary>Environment variables to read the token from, in order; a value or <c>file://path</c>. <value>Default: SECRETARY_TOKEN, AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN.</value></summary>
-    public IList<string> SsrfEnvVariables { get; set; } = [.. AgentDefaults.SsrfEnvVariables];
+    /// <summary>
+    /// When no token is configured, generates one for this instance and writes it to <c>$XDG_RUNTIME_DIR/secretary/token-PORT</c>
+    /// (else <c>~/.secretary/token-PORT</c>, a 0700 directory); <c>serve --dev</c> sets it. Otherwise the agent refuses to start
+    /// without a token, as the AWS agent does. <value>Default: false.</value>
+    /// </summary>
+    public bool GenerateToken { get; set; }
 
     /// <summary>A file holding the token; read first, and again when it changes.</summary>
     public string? TokenFile { get; set; }
-
-    /// <summary>The prefix of the path form <c>GET {prefix}{secretId}</c>. <value>Default: /v1/.</value></summary>
-    public string PathPrefix { get; set; } = AgentDefaults.PathPrefix;
-
-    /// <summary>debug, info, warn, error or none. <value>Default: info.</value></summary>
-    public string LogLevel { get; set; } = AgentDefaults.LogLevel;
-
-    /// <summary>The AWS region of the store (the AWS agent's <c>region</c>).</summary>
-    public string? Region { get; set; }
 
     /// <summary>The store spec: <c>aws</c> or <c>file:PATH</c>. <value>Default: aws.</value></summary>
     public string Store { get; set; } = AgentDefaults.Store;
@@ -63,7 +110,7 @@ public sealed class SecretaryAgentOptions
     public int MaxStaleSeconds { get; set; } = AgentDefaults.MaxStaleSeconds;
 
     /// <summary>The longest a store call may take before waiters get a 504 (or a stale value). <value>Default: 15. Range: 1 to 300.</value></summary>
-    public int StoreTimeoutSeconds { get; set; } = 15;
+    public int StoreTimeoutSeconds { get; set; } = AgentDefaults.StoreTimeoutSeconds;
 
     /// <summary>
     /// A Redis fleet backplane (<c>redis</c>, <c>Secretary:Redis</c>, <c>--redis</c>): <c>host:port</c> or a
@@ -71,13 +118,52 @@ public sealed class SecretaryAgentOptions
     /// </summary>
     public string? Redis { get; set; }
 
-    /// <summary>Every problem with these settings, one sentence each.</summary>
+    /// <summary>Every problem with these settings, one sentence each; the AWS agent's keys first, with its messages, in its order.</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (HttpPort is < 0 or > 65535)
+        if (!AgentDefaults.LogLevels.Contains(LogLevel?.ToLowerInvariant()))
         {
-            problems.Add($"http_port must be 1 to 65535 (was {HttpPort}).");
+            problems.Add(AgentMessages.InvalidLogLevel);
+        }
+
+        if (HttpPort is not (0 or (>= 1024 and <= 65535)))
+        {
+            problems.Add(AgentMessages.InvalidHttpPort);
+        }
+
+        if (TtlSeconds is < 0 or > 3600)
+        {
+            problems.Add(AgentMessages.InvalidTtlSeconds);
+        }
+
+        if (CacheSize is < 1 or > 1000)
+        {
+            problems.Add(AgentMessages.InvalidCacheSize);
+        }
+
+        if (MaxConn is < 1 or > 1000)
+        {
+            problems.Add(AgentMessages.InvalidMaxConn);
+        }
+
+        if (SsrfHeaders is null || SsrfHeaders.Count == 0)
+        {
+            problems.Add(AgentMessages.EmptySsrfHeaders);
+        }
+        else if (SsrfHeaders.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("ssrf_headers must not hold an empty header name.");
+        }
+
+        if (SsrfEnvVariables is null || SsrfEnvVariables.Count == 0)
+        {
+            problems.Add(AgentMessages.EmptySsrfEnvVariables);
+        }
+
+        if (PathPrefix is null || !PathPrefix.StartsWith('/'))
+        {
+            problems.Add(AgentMessages.BadPathPrefix);
         }
 
         if (!System.Net.IPAddress.TryParse(BindAddress, out var address) && BindAddress != "localhost")
@@ -89,35 +175,14 @@ public sealed class SecretaryAgentOptions
             problems.Add($"bind_address {BindAddress} is not a loopback address; pass --allow-remote to serve secrets beyond this host.");
         }
 
-        if (TtlSeconds is < 1 or > 86_400)
+        if (UnixSocket is not null && (string.IsNullOrWhiteSpace(UnixSocket) || !Path.IsPathFullyQualified(UnixSocket)))
         {
-            problems.Add($"ttl_seconds must be 1 to 86400 (was {TtlSeconds}).");
+            problems.Add($"unix_socket must be an absolute path (was '{UnixSocket}').");
         }
 
-        if (CacheSize is < 1 or > 1_000_000)
+        if (MaxOpenConnections is < 1 or > 100_000)
         {
-            problems.Add($"cache_size must be 1 to 1000000 (was {CacheSize}).");
-        }
-
-        if (MaxConn is < 1 or > 10_000)
-        {
-            problems.Add($"max_conn must be 1 to 10000 (was {MaxConn}).");
-        }
-
-        if (SsrfHeaders is null || SsrfHeaders.Count == 0 || SsrfHeaders.Any(string.IsNullOrWhiteSpace))
-        {
-            problems.Add("ssrf_headers must name at least one header, none empty.");
-        }
-
-        if (string.IsNullOrEmpty(PathPrefix) || !PathPrefix.StartsWith('/') || !PathPrefix.EndsWith('/') || PathPrefix.Length < 2
-            || PathPrefix.StartsWith("/secretsmanager/", StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add($"path_prefix must start and end with '/', like /v1/ (was '{PathPrefix}').");
-        }
-
-        if (!AgentDefaults.LogLevels.Contains(LogLevel?.ToLowerInvariant()))
-        {
-            problems.Add($"log_level must be one of {string.Join(", ", AgentDefaults.LogLevels)} (was '{LogLevel}').");
+            problems.Add($"max_open_connections must be 1 to 100000 (was {MaxOpenConnections}).");
         }
 
         if (string.IsNullOrWhiteSpace(Store))
@@ -145,12 +210,9 @@ public sealed class SecretaryAgentOptions
             problems.Add("redis must be host:port or a Redis connection string when set.");
         }
 
-        foreach (var id in RequiredSecrets ?? [])
+        if ((RequiredSecrets ?? []).Any(id => !SecretIds.IsValid(id)))
         {
-            if (!SecretIds.IsValid(id))
-            {
-                problems.Add("required_secrets has an invalid secret id.");
-            }
+            problems.Add("required_secrets has an invalid secret id.");
         }
 
         return problems;
@@ -160,10 +222,14 @@ public sealed class SecretaryAgentOptions
     public SecretCacheOptions ToCacheOptions() => new()
     {
         Name = "agent",
-        DefaultTtl = TimeSpan.FromSeconds(TtlSeconds),
+
+        // ttl_seconds = 0: nothing is fresh, every read asks the store (concurrent ones still share one call).
+        DefaultTtl = TtlSeconds == 0 ? TimeSpan.FromTicks(1) : TimeSpan.FromSeconds(TtlSeconds),
         MaxEntries = CacheSize,
         RefreshAhead = RefreshAhead,
-        MaxStale = TimeSpan.FromSeconds(MaxStaleSeconds),
+
+        // ignore_transient_errors = false: a failed refresh is answered, never covered by the cached value.
+        MaxStale = IgnoreTransientErrors ? TimeSpan.FromSeconds(MaxStaleSeconds) : TimeSpan.Zero,
         StoreTimeout = TimeSpan.FromSeconds(StoreTimeoutSeconds),
 
         // refreshNow=true must read the store, as with the AWS agent; concurrent refreshes still share one call.

@@ -3,8 +3,8 @@ namespace Secretary.Aws;
 /// <summary>
 /// Registers the <c>aws</c> store kind with <see cref="SecretStores"/>: <c>SECRETARY_STORE=aws</c> (or
 /// <c>aws:REGION</c>) then builds an <see cref="AwsSecretsManagerStore"/> from the environment, as the AWS CLI
-/// would. Call <see cref="Register"/> once at start-up (the <c>secretary</c> command does): kinds are not found by
-/// reflection, so registration works trimmed and under Native AOT.
+/// would. Call <see cref="Register"/> once at start-up: kinds are registered explicitly, never found by reflection,
+/// so they work trimmed and under Native AOT (the <c>secretary</c> command and <c>AddSecretary()</c> do).
 /// </summary>
 public static class AwsSecretStores
 {

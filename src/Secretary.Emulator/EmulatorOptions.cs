@@ -41,11 +41,31 @@ public sealed class EmulatorOptions
     /// <value>Default 15 minutes (as AWS). Must be positive.</value>
     public TimeSpan MaxClockSkew { get; set; } = EmulatorConstants.DefaultMaxClockSkew;
 
+    /// <summary>
+    /// Gets or sets the rotation functions a secret's <c>RotationLambdaARN</c> may name: function name → where it runs,
+    /// <c>http://127.0.0.1:PORT/path</c> (the event is POSTed as JSON; a 2xx answer is success) or <c>cmd:PATH</c> (the
+    /// program gets the event on standard input and the emulator's endpoint and credentials in its environment; exit code 0
+    /// is success). A <c>RotationLambdaARN</c> matches by function name, as a bare name or a Lambda ARN
+    /// (<c>arn:aws:lambda:REGION:ACCOUNT:function:NAME</c>).
+    /// </summary>
+    /// <value>Default none: every rotation uses the built-in password generator. Names are 1–64 of <c>A-Z a-z 0-9 - _</c>;
+    /// HTTP targets must be on loopback; a command must exist.</value>
+    public IDictionary<string, string> RotationFunctions { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets how long one step of a rotation function may run before it counts as failed.</summary>
+    /// <value>Default 5 minutes (on <see cref="TimeProvider"/>). Must be positive.</value>
+    public TimeSpan RotationStepTimeout { get; set; } = EmulatorConstants.DefaultRotationStepTimeout;
+
     /// <summary>Gets or sets the clock used for timestamps, deletion windows and signature skew checks.</summary>
     /// <value>Default <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    internal EmulatorOptions Duplicate() => (EmulatorOptions)MemberwiseClone();
+    internal EmulatorOptions Duplicate()
+    {
+        var copy = (EmulatorOptions)MemberwiseClone();
+        copy.RotationFunctions = new Dictionary<string, string>(RotationFunctions ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        return copy;
+    }
 
     internal void Validate()
     {
@@ -88,6 +108,16 @@ public sealed class EmulatorOptions
         if (TimeProvider is null)
         {
             problems.Add("TimeProvider must not be null.");
+        }
+
+        if (RotationStepTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("RotationStepTimeout must be positive.");
+        }
+
+        foreach (var (name, target) in RotationFunctions)
+        {
+            problems.AddRange(Internals.RotationFunctionTarget.Problems(name, target));
         }
 
         if (problems.Count > 0)

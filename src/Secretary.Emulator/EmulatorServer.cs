@@ -26,6 +26,8 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping;
     private readonly ILogger _logger;
     private ProtocolHandler _handler = null!;
+    private HttpClient _rotationHttp = null!;
+    private RotationScheduler? _scheduler;
     private int _stopped;
 
     private EmulatorServer(
@@ -74,7 +76,12 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
         var store = new SecretStore(options.AccountId, options.TimeProvider, options.DataFile);
         var loaded = store.Load();
-        var operations = new SecretOperations(store);
+        Uri? endpoint = null;
+        var rotationHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var functions = options.RotationFunctions.Select(f => f.Value.StartsWith(RotationFunctionTarget.CommandPrefix, StringComparison.Ordinal)
+            ? (RotationFunction)new CommandRotationFunction(f.Key, f.Value[RotationFunctionTarget.CommandPrefix.Length..], () => endpoint!, options.AccessKey, options.SecretKey)
+            : new HttpRotationFunction(f.Key, new Uri(f.Value), rotationHttp));
+        var operations = new SecretOperations(store, functions, options.RotationStepTimeout, logger);
         var seeded = 0;
         if (options.SeedFile is not null)
         {
@@ -98,8 +105,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         var faults = new FaultInjector();
         var stopping = new CancellationTokenSource();
         var verifier = new SigV4Verifier(options.AccessKey, options.SecretKey, options.TimeProvider, options.MaxClockSkew);
-        var handler = new ProtocolHandler(operations, verifier, counter, faults, options.TimeProvider, stopping.Token, logger);
-        var admin = new AdminApi(counter, faults, store);
+        var gate = new FaultGate(faults, counter, options.TimeProvider, stopping.Token, logger);
+        var sts = new StsEndpoint(verifier, counter, gate, options.AccountId, logger);
+        var handler = new ProtocolHandler(operations, verifier, counter, gate, sts, logger);
+        var admin = new AdminApi(counter, faults, store, operations);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
@@ -112,9 +121,17 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             kestrel.Listen(address, options.Port);
         });
         var app = builder.Build();
-        app.Run(context => AdminApi.Handles(context) ? admin.HandleAsync(context) : handler.HandleAsync(context));
+        app.Run(async context =>
+        {
+            if (!await LoopbackGuard.AdmitsAsync(context).ConfigureAwait(false))
+            {
+                return;
+            }
 
-        var server = new EmulatorServer(app, options, store, operations, counter, faults, stopping, logger) { _handler = handler };
+            await (AdminApi.Handles(context) ? admin.HandleAsync(context) : handler.HandleAsync(context)).ConfigureAwait(false);
+        });
+
+        var server = new EmulatorServer(app, options, store, operations, counter, faults, stopping, logger) { _handler = handler, _rotationHttp = rotationHttp };
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -130,6 +147,8 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         server.Port = new Uri(bound).Port;
         var host = address(options.Host);
         server.Endpoint = new Uri($"http://{host}:{server.Port}/");
+        endpoint = server.Endpoint;
+        server._scheduler = new RotationScheduler(operations, options.TimeProvider, logger);
         Log.Started(logger, server.Endpoint, loaded, seeded, options.DataFile is not null);
         return server;
 
@@ -143,6 +162,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
     /// <summary>Gets the number of protocol calls being handled right now.</summary>
     internal int InFlight => _handler.InFlight;
+
+    /// <summary>Gets a copy of the faults in force (as <c>GET /_emulator/faults</c>).</summary>
+    internal EmulatorFaults CurrentFaults => _faults.Current;
 
     /// <summary>Returns a snapshot of the calls received so far (the same numbers as <c>GET /_emulator/requests</c>).</summary>
     /// <returns>The counts.</returns>
@@ -189,15 +211,49 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         return response["VersionId"]!.GetValue<string>();
     }
 
-    /// <summary>Rotates a secret with the built-in rotation (as RotateSecret); not counted as a request.</summary>
+    /// <summary>Rotates a secret now (as RotateSecret: its rotation function, or the built-in one); not counted as a request.</summary>
     /// <param name="secretId">The name or ARN.</param>
     /// <param name="region">The region; <see cref="EmulatorOptions.DefaultRegion"/> by default.</param>
     /// <returns>The new AWSCURRENT version id.</returns>
-    public string RotateSecret(string secretId, string? region = null)
+    /// <exception cref="InvalidOperationException">The call was refused, or a step of the rotation failed.</exception>
+    /// <remarks>Blocks until the rotation ends; a rotation function that calls back into this emulator is served meanwhile.</remarks>
+    public string RotateSecret(string secretId, string? region = null) => RotateSecretAsync(secretId, region).GetAwaiter().GetResult();
+
+    /// <summary>Rotates a secret now (as RotateSecret: its rotation function, or the built-in one); not counted as a request.</summary>
+    /// <param name="secretId">The name or ARN.</param>
+    /// <param name="region">The region; <see cref="EmulatorOptions.DefaultRegion"/> by default.</param>
+    /// <param name="cancellationToken">Ends the wait (and the running step).</param>
+    /// <returns>The new AWSCURRENT version id.</returns>
+    /// <exception cref="InvalidOperationException">The call was refused, or a step of the rotation failed.</exception>
+    public async Task<string> RotateSecretAsync(string secretId, string? region = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(secretId);
-        var response = Invoke("RotateSecret", region ?? _options.DefaultRegion, new JsonObject { ["SecretId"] = secretId });
-        return response["VersionId"]!.GetValue<string>();
+        region ??= _options.DefaultRegion;
+        JsonObject response;
+        try
+        {
+            response = await _operations.InvokeAsync("RotateSecret", region, new JsonObject { ["SecretId"] = secretId }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EmulatorException ex)
+        {
+            throw new InvalidOperationException($"RotateSecret failed with {ex.Type}: {ex.Message}", ex);
+        }
+
+        var versionId = response["VersionId"]!.GetValue<string>();
+        var outcome = _operations.Rotations().LastOrDefault(r => r.Token == versionId);
+        return outcome is { Succeeded: false }
+            ? throw new InvalidOperationException($"The rotation of {secretId} failed in its {outcome.FailedStep} step: {outcome.Error}")
+            : versionId;
+    }
+
+    /// <summary>Returns the last 100 rotations (as <c>GET /_emulator/rotations</c>).</summary>
+    internal IReadOnlyList<RotationRecord> Rotations() => _operations.Rotations();
+
+    /// <summary>Raised when a rotation ends (tests await it instead of polling).</summary>
+    internal event Action<RotationRecord>? RotationFinished
+    {
+        add => _operations.RotationFinished += value;
+        remove => _operations.RotationFinished -= value;
     }
 
     /// <summary>Forgets every secret, count and fault (as <c>POST /_emulator/reset</c>).</summary>
@@ -219,6 +275,11 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_scheduler is not null)
+        {
+            await _scheduler.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
         Log.Stopped(_logger, Endpoint);
     }
@@ -228,6 +289,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _rotationHttp.Dispose();
         _stopping.Dispose();
     }
 

@@ -10,9 +10,12 @@ namespace Secretary.Hosting;
 
 /// <summary>
 /// A store that reads through a Secretary agent (<c>secretary serve</c>) or the AWS Secrets Manager Agent on the host,
-/// so many processes share one cache and one set of credentials (store kind <c>agent</c>). The agent's statuses and
-/// error types come back as the typed exceptions: not found, access denied, and 502/504/5xx or a refused connection as
+/// so many processes share one cache and one set of credentials (store kind <c>agent</c>); also the client of
+/// <c>secretary get --agent</c> and <c>secretary stats</c>. The agent's statuses and error types come back as the typed
+/// exceptions: not found, access denied, and 502/504/5xx or a refused connection as
 /// <see cref="SecretStoreUnavailableException"/>, so the cache in front serves stale values while the agent is away.
+/// With its own HTTP client (the default) it never goes through a proxy, checks before sending the token that the
+/// listener is the agent's user (<see cref="AgentSecretStoreOptions.AgentUser"/>), and reads at most 1 MiB of an answer.
 /// </summary>
 public sealed partial class AgentSecretStore : ISecretStore, IDisposable
 {
@@ -23,6 +26,7 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly Uri _getUri;
+    private readonly Uri _statsUri;
     private readonly AgentTokenProvider _token;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, bool> _stale = new(StringComparer.Ordinal);
@@ -42,18 +46,23 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
 
         _options = options;
         _ownsHttp = httpClient is null;
+        var peer = new AgentPeer(options.UnixSocket, options.AgentUser is null ? null : AgentPeer.UserId(options.AgentUser));
         _http = httpClient ?? new HttpClient(new SocketsHttpHandler
         {
             ConnectTimeout = options.Timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+            // Never through a proxy: the token and the values are for the local agent only.
             UseProxy = false,
+            ConnectCallback = peer.ConnectAsync,
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
         var baseUri = new Uri(options.Url.EndsWith('/') ? options.Url : options.Url + "/", UriKind.Absolute);
         _getUri = new Uri(baseUri, "secretsmanager/get");
-        _token = AgentTokenProvider.Resolve(options);
+        _statsUri = new Uri(baseUri, "secrets-cache-stats");
+        _token = AgentTokenProvider.Resolve(options, baseUri.Port);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Log.Created(_logger, baseUri.ToString(), _token.Source);
     }
@@ -89,7 +98,45 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
             query += "&versionStage=" + Uri.EscapeDataString(request.VersionStage);
         }
 
-        using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(_getUri + query, UriKind.Absolute));
+        var (status, headers, body) = await SendAsync(new Uri(_getUri + query, UriKind.Absolute), request.SecretId, cancellationToken).ConfigureAwait(false);
+        if (status is >= 200 and < 300)
+        {
+            var secret = ParseSecret(request, body);
+            if (headers.TryGetValues("X-Secretary-Stale", out var stale) && stale.Contains("true", StringComparer.OrdinalIgnoreCase))
+            {
+                _stale[request.SecretId] = true;
+                Log.AgentStale(_logger, request.SecretId);
+            }
+            else
+            {
+                _stale.TryRemove(request.SecretId, out _);
+            }
+
+            return secret;
+        }
+
+        var (type, text) = ParseError(body);
+        Log.Failed(_logger, request.SecretId, status, type ?? "unknown");
+        throw MapError(request.SecretId, status, type, text);
+    }
+
+    /// <summary>The agent's stats document (<c>/secrets-cache-stats</c>, with the token), as JSON text.</summary>
+    /// <exception cref="SecretaryException">The agent cannot be reached, or refused (a wrong token is <see cref="SecretAccessDeniedException"/>).</exception>
+    public async Task<string> GetAgentStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var (status, _, body) = await SendAsync(_statsUri, null, cancellationToken).ConfigureAwait(false);
+        if (status is >= 200 and < 300)
+        {
+            return System.Text.Encoding.UTF8.GetString(body);
+        }
+
+        var (type, text) = ParseError(body);
+        throw MapError(null, status, type, text);
+    }
+
+    private async Task<(int Status, System.Net.Http.Headers.HttpResponseHeaders Headers, byte[] Body)> SendAsync(Uri uri, string? secretId, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, uri);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (_token.Current() is { } token)
         {
@@ -98,50 +145,74 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
-        HttpResponseMessage response;
-        byte[] body;
         try
         {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var body = await ReadBoundedAsync(response.Content, timeout.Token).ConfigureAwait(false)
+                ?? throw new SecretStoreUnavailableException(
+                    secretId, StoreFailureReason.ServerError,
+                    $"The agent at {_options.Url} answered with more than {SecretaryHostingDefaults.MaxAgentResponseBytes} bytes; check that it is a Secretary or AWS Secrets Manager agent.");
+            return ((int)response.StatusCode, response.Headers, body);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.Failed(_logger, request.SecretId, 0, "Timeout");
+            Log.Failed(_logger, secretId ?? "(stats)", 0, "Timeout");
             throw new SecretStoreUnavailableException(
-                request.SecretId, StoreFailureReason.Timeout,
+                secretId, StoreFailureReason.Timeout,
                 $"The agent at {_options.Url} did not answer within {_options.Timeout.TotalSeconds:0.###} s.", innerException: ex);
+        }
+        catch (HttpRequestException ex) when (FindIdentityError(ex) is { } impostor)
+        {
+            Log.Impostor(_logger, _options.UnixSocket ?? _options.Url);
+            throw new SecretStoreUnavailableException(secretId, StoreFailureReason.Network, impostor.Message, "NotTheAgent", innerException: ex);
         }
         catch (HttpRequestException ex)
         {
-            Log.Failed(_logger, request.SecretId, 0, ex.HttpRequestError.ToString());
+            Log.Failed(_logger, secretId ?? "(stats)", 0, ex.HttpRequestError.ToString());
             throw new SecretStoreUnavailableException(
-                request.SecretId, StoreFailureReason.Network,
-                $"The agent at {_options.Url} cannot be reached ({ex.HttpRequestError}); check that it is running (secretary serve).", innerException: ex);
+                secretId, StoreFailureReason.Network,
+                $"The agent at {_options.UnixSocket ?? _options.Url} cannot be reached ({ex.HttpRequestError}); check that it is running (secretary serve).", innerException: ex);
+        }
+    }
+
+    private static AgentIdentityException? FindIdentityError(Exception error)
+    {
+        for (Exception? inner = error; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AgentIdentityException identity)
+            {
+                return identity;
+            }
         }
 
-        using (response)
+        return null;
+    }
+
+    /// <summary>The answer's bytes, or null when there are more than the agent ever sends.</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > SecretaryHostingDefaults.MaxAgentResponseBytes)
         {
-            if (response.IsSuccessStatusCode)
+            return null;
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                var secret = ParseSecret(request, body);
-                if (response.Headers.TryGetValues("X-Secretary-Stale", out var stale) && stale.Contains("true", StringComparer.OrdinalIgnoreCase))
+                if (buffer.Length + read > SecretaryHostingDefaults.MaxAgentResponseBytes)
                 {
-                    _stale[request.SecretId] = true;
-                    Log.AgentStale(_logger, request.SecretId);
-                }
-                else
-                {
-                    _stale.TryRemove(request.SecretId, out _);
+                    return null;
                 }
 
-                return secret;
+                buffer.Write(chunk, 0, read);
             }
 
-            var status = (int)response.StatusCode;
-            var (type, text) = ParseError(body);
-            Log.Failed(_logger, request.SecretId, status, type ?? "unknown");
-            throw MapError(request.SecretId, status, type, text);
+            return buffer.ToArray();
         }
     }
 
@@ -154,7 +225,7 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
         }
     }
 
-    private SecretaryException MapError(string secretId, int status, string? type, string? text)
+    private SecretaryException MapError(string? secretId, int status, string? type, string? text)
     {
         var message = $"The agent answered {status} {type ?? "(no error type)"}: {text ?? "no message"}";
         switch (type)
@@ -182,6 +253,7 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
             403 or 401 => new SecretAccessDeniedException(secretId, $"{message}. The token came from {_token.Source}.", type, status),
             404 => new SecretRequestException(secretId, $"{message}. Check that {_options.Url} is a Secretary or AWS Secrets Manager agent.", type, status),
             429 => new SecretStoreUnavailableException(secretId, StoreFailureReason.Throttled, message, type, status),
+            405 => new SecretRequestException(secretId, $"{message}. Check that {_options.Url} is a Secretary or AWS Secrets Manager agent.", type, status),
             502 => new SecretStoreUnavailableException(secretId, StoreFailureReason.Network, message, type, status),
             504 => new SecretStoreUnavailableException(secretId, StoreFailureReason.Timeout, message, type, status),
             >= 500 => new SecretStoreUnavailableException(secretId, StoreFailureReason.ServerError, message, type, status),
@@ -191,6 +263,13 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
 
     private static (string? Type, string? Message) ParseError(byte[] body)
     {
+        // The agents answer their own refusals in plain text ("Bad Token", "unknown parameter: x"): keep a short line of it.
+        if (body.Length is > 0 and <= 256 && body[0] != (byte)'{' && System.Text.Unicode.Utf8.IsValid(body))
+        {
+            var text = System.Text.Encoding.UTF8.GetString(body).Trim();
+            return (null, text.Any(char.IsControl) ? null : text);
+        }
+
         try
         {
             using var json = JsonDocument.Parse(body);
@@ -288,5 +367,8 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
 
         [LoggerMessage(122, LogLevel.Warning, "Agent store: the agent served {SecretId} stale; its own store is failing", EventName = "AgentStoreStale")]
         public static partial void AgentStale(ILogger logger, string secretId);
+
+        [LoggerMessage(123, LogLevel.Warning, "Agent store: the listener at {Where} is not the agent's user; the token was not sent", EventName = "AgentStoreImpostor")]
+        public static partial void Impostor(ILogger logger, string where);
     }
 }

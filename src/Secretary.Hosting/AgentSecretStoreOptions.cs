@@ -23,12 +23,27 @@ public sealed class AgentSecretStoreOptions
     public string? TokenFile { get; set; }
 
     /// <summary>Gets or sets the environment variables looked at, in order, for the token (a value or <c>file://path</c>).</summary>
-    /// <value>Default <c>SECRETARY_TOKEN</c>, <c>AWS_TOKEN</c>, <c>AWS_SESSION_TOKEN</c>.</value>
+    /// <value>Default <c>AWS_TOKEN</c>, <c>AWS_SESSION_TOKEN</c>, <c>AWS_CONTAINER_AUTHORIZATION_TOKEN</c>, <c>SECRETARY_TOKEN</c> (the agent's order).</value>
     public IList<string> TokenEnvironmentVariables { get; set; } = [.. SecretaryHostingDefaults.AgentTokenEnvironmentVariables];
 
     /// <summary>Gets or sets the header the token is sent in.</summary>
     /// <value>Default <c>X-Aws-Parameters-Secrets-Token</c> (the agent also accepts <c>X-Vault-Token</c>).</value>
     public string TokenHeader { get; set; } = SecretaryHostingDefaults.AgentTokenHeader;
+
+    /// <summary>
+    /// Gets or sets a Unix-domain socket to reach the agent through (<c>secretary serve --unix-socket</c>) instead of TCP;
+    /// <see cref="Url"/> then only names the HTTP host.
+    /// </summary>
+    /// <value>Default null (TCP to <see cref="Url"/>).</value>
+    public string? UnixSocket { get; set; }
+
+    /// <summary>
+    /// Gets or sets the user the agent runs as (a name or a uid). Before the token is sent, the listener is checked to be
+    /// that user (or root): over a Unix socket by its peer credentials, over loopback TCP on Linux by the owner of its
+    /// end of the connection. Another local user who took the port while the agent was down is refused.
+    /// </summary>
+    /// <value>Default null: this process's own user.</value>
+    public string? AgentUser { get; set; }
 
     /// <summary>Gets or sets how long one call to the agent may take.</summary>
     /// <value>Default 10 seconds. Range: greater than zero, at most 5 minutes.</value>
@@ -54,6 +69,16 @@ public sealed class AgentSecretStoreOptions
         if (Timeout <= TimeSpan.Zero || Timeout > SecretaryHostingDefaults.MaxAgentTimeout)
         {
             problems.Add($"Agent:Timeout must be greater than zero and at most 5 minutes (was {Timeout}).");
+        }
+
+        if (UnixSocket is not null && !Path.IsPathFullyQualified(UnixSocket))
+        {
+            problems.Add($"Agent:UnixSocket must be an absolute path (was '{UnixSocket}').");
+        }
+
+        if (AgentUser is not null && Internals.AgentPeer.UserId(AgentUser) is null)
+        {
+            problems.Add($"Agent:AgentUser '{AgentUser}' is neither a uid nor a known user name.");
         }
 
         if (TokenEnvironmentVariables is null)

@@ -63,6 +63,8 @@ public static class SecretaryServiceCollectionExtensions
 
     private static void AddCore(IServiceCollection services)
     {
+        // Every store kind this package ships, registered explicitly (no reflection): SECRETARY_STORE=aws or agent works after AddSecretary.
+        Secretary.Aws.AwsSecretStores.Register();
         AgentSecretStore.Register();
         services.AddOptions<SecretaryOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretaryOptions>, SecretaryOptionsValidator>());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Secretary.Internals;
 
 namespace Secretary;
 
@@ -129,6 +130,12 @@ public sealed class FileSecretStore : ISecretStore
     private Snapshot Load(Snapshot previous, Stamp stamp)
     {
         var bytes = File.ReadAllBytes(_path);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            // Never the parser's own error: it quotes the offending bytes, which may be part of a value.
+            throw new SecretFormatException(null, $"The secrets file '{_path}' is not valid UTF-8 text. Save it as UTF-8; the last good contents are kept.");
+        }
+
         JsonDocument document;
         try
         {
@@ -152,16 +159,15 @@ public sealed class FileSecretStore : ISecretStore
             var secrets = new Dictionary<string, IReadOnlyList<Secret>>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                string value = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString()!,
-                    JsonValueKind.Object => JsonSerializer.Serialize(property.Value), // compact, as a client would send it
-                    _ => throw new SecretFormatException(
-                        property.Name, $"The secrets file '{_path}' has a {property.Value.ValueKind.ToString().ToLowerInvariant()} for '{property.Name}'; use a string or a JSON object."),
-                };
-                if (!SecretIds.IsValid(property.Name))
+                if (!SecretIds.IsValid(property.Name) || !TextChecks.IsValidUtf16(property.Name))
                 {
                     throw new SecretFormatException(null, $"The secrets file '{_path}' has an invalid secret name (1 to 2048 characters, no control characters).");
+                }
+
+                var value = ValueOf(property);
+                if (!TextChecks.IsValidUtf16(value))
+                {
+                    throw new SecretFormatException(property.Name, $"The secrets file '{_path}' has text for '{property.Name}' that is not valid UTF-16 (an unpaired surrogate escape).");
                 }
 
                 secrets[property.Name] = Versions(previous, property.Name, value, now);
@@ -169,6 +175,37 @@ public sealed class FileSecretStore : ISecretStore
 
             return new Snapshot(stamp, secrets);
         }
+    }
+
+    private string ValueOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString()!,
+                JsonValueKind.Object => Compact(property.Value), // compact, as a client would send it
+                _ => throw new SecretFormatException(
+                    property.Name, $"The secrets file '{_path}' has a {property.Value.ValueKind.ToString().ToLowerInvariant()} for '{property.Name}'; use a string or a JSON object."),
+            };
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // Text the parser cannot read back as a string; its message can quote the value.
+            throw new SecretFormatException(property.Name, $"The secrets file '{_path}' has text for '{property.Name}' that cannot be read as a string.");
+        }
+    }
+
+    /// <summary>The JSON text of <paramref name="element"/> without whitespace (no reflection: AOT-safe).</summary>
+    private static string Compact(JsonElement element)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            element.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static IReadOnlyList<Secret> Versions(Snapshot previous, string name, string value, DateTimeOffset now)

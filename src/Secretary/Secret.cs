@@ -61,7 +61,7 @@ public sealed class Secret
     public string? SecretString { get; }
 
     /// <summary>The binary value, or null for a string secret.</summary>
-    public ReadOnlyMemory<byte>? SecretBinary => _binary is null ? null : new ReadOnlyMemory<byte>(_binary);
+    public ReadOnlyMemory<byte>? SecretBinary => _binary is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(_binary);
 
     /// <summary>True when the value is binary.</summary>
     public bool IsBinary => _binary is not null;

@@ -34,7 +34,7 @@ public sealed partial class SecretCache
                 continue; // a duplicate, or older than what we hold
             }
 
-            started |= StartRemoteRefresh(entry, now);
+            started |= StartRemoteRefresh(entry, now, observedAt, wallNow);
         }
 
         return started;
@@ -45,7 +45,7 @@ public sealed partial class SecretCache
     /// Messages inside the interval (or while a fetch that may predate the change runs) are folded into
     /// one trailing refresh at the end of it, so a flood costs one call per interval and no change is lost.
     /// </summary>
-    private bool StartRemoteRefresh(CacheEntry entry, long now)
+    private bool StartRemoteRefresh(CacheEntry entry, long now, DateTimeOffset observedAt, DateTimeOffset wallNow)
     {
         long wait;
         lock (entry.Gate)
@@ -53,6 +53,11 @@ public sealed partial class SecretCache
             if (entry.Removed)
             {
                 return false;
+            }
+
+            if (entry.Flight is not null && wallNow - ToTimeSpan(now - entry.LastFetchStartedAt) >= observedAt)
+            {
+                return false; // the fetch under way started after the change: it will see it
             }
 
             wait = entry.Flight is not null
@@ -76,28 +81,56 @@ public sealed partial class SecretCache
 
         if (wait > 0)
         {
-            _ = TrailingRemoteRefreshAsync(entry, ToTimeSpan(Math.Max(wait, 1)));
+            TrailingRefresh.Start(this, entry, ToTimeSpan(Math.Max(wait, 1)));
             return false;
         }
 
         return StartFlight(entry, now, FlightMode.Remote) is not null;
     }
 
-    private async Task TrailingRemoteRefreshAsync(CacheEntry entry, TimeSpan delay)
+    /// <summary>The refresh at the end of a rate-limit interval, on the cache's clock (a one-shot timer, disposed when it fires).</summary>
+    private sealed class TrailingRefresh
     {
-        await Task.Delay(delay, _time).ConfigureAwait(false);
-        var now = _time.GetTimestamp();
-        lock (entry.Gate)
-        {
-            entry.RemotePending = false;
-            if (entry.Removed || IsDisposed)
-            {
-                return;
-            }
+        private readonly SecretCache _cache;
+        private readonly CacheEntry _entry;
+        private readonly Lock _gate = new();
+        private ITimer? _timer;
 
-            entry.LastRemoteRefreshAt = now;
+        private TrailingRefresh(SecretCache cache, CacheEntry entry)
+        {
+            _cache = cache;
+            _entry = entry;
         }
 
-        _ = StartFlight(entry, now, FlightMode.Remote);
+        public static void Start(SecretCache cache, CacheEntry entry, TimeSpan delay)
+        {
+            var trailing = new TrailingRefresh(cache, entry);
+            lock (trailing._gate)
+            {
+                trailing._timer = cache._time.CreateTimer(static state => ((TrailingRefresh)state!).Fire(), trailing, delay, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        private void Fire()
+        {
+            lock (_gate)
+            {
+                _timer?.Dispose();
+            }
+
+            var now = _cache._time.GetTimestamp();
+            lock (_entry.Gate)
+            {
+                _entry.RemotePending = false;
+                if (_entry.Removed || _cache.IsDisposed)
+                {
+                    return;
+                }
+
+                _entry.LastRemoteRefreshAt = now;
+            }
+
+            _ = _cache.StartFlight(_entry, now, FlightMode.Remote);
+        }
     }
 }

@@ -22,6 +22,8 @@ public sealed partial class SecretCache
 
     internal int DueQueueLength => _due.Count;
 
+    internal int TableWalks => _table.Walks;
+
     /// <summary>Completes when no store call is under way (for tests and orderly shutdown; not on any read path).</summary>
     internal Task WhenIdleAsync()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -10,11 +11,13 @@ internal sealed class AgentFixture : IAsyncDisposable
 {
     public const string Token = "test-token-0123456789";
 
-    private AgentFixture(SecretaryAgentHost host, FakeSecretStore store, FakeLogCollector logs, string directory, FakeTimeProvider time)
+    private readonly ISecretStore _store;
+
+    private AgentFixture(SecretaryAgentHost host, ISecretStore store, FakeLogCollector logs, string directory, FakeTimeProvider time)
     {
         Time = time;
         Host = host;
-        Store = store;
+        _store = store;
         Logs = logs;
         Directory = directory;
         Client = new HttpClient { BaseAddress = host.Address };
@@ -24,7 +27,8 @@ internal sealed class AgentFixture : IAsyncDisposable
 
     public SecretaryAgentHost Host { get; }
 
-    public FakeSecretStore Store { get; }
+    /// <summary>The store, when it is the usual fake one.</summary>
+    public FakeSecretStore Store => (FakeSecretStore)_store;
 
     public FakeTimeProvider Time { get; }
 
@@ -38,9 +42,34 @@ internal sealed class AgentFixture : IAsyncDisposable
     /// <summary>Sends no token.</summary>
     public HttpClient Anonymous { get; }
 
+    /// <summary>The agent's connection counts.</summary>
+    internal Secretary.Agent.Internals.ConnectionBudget Budget => Host.Services.GetRequiredService<Secretary.Agent.Internals.ConnectionBudget>();
+
+    /// <summary>A client with a connection of its own (its own pool), with the token unless told otherwise.</summary>
+    public HttpClient NewConnection(bool token = true)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = Host.Address };
+        if (token)
+        {
+            client.DefaultRequestHeaders.Add("X-Aws-Parameters-Secrets-Token", Token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Waits for a state the agent reaches by itself (a connection closed on its side); 30 s only as a hang guard.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(10, guard.Token);
+        }
+    }
+
     public IEnumerable<string> LogLines => Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}");
 
-    public static async Task<AgentFixture> StartAsync(Action<SecretaryAgentOptions>? configure = null, FakeSecretStore? store = null)
+    public static async Task<AgentFixture> StartAsync(Action<SecretaryAgentOptions>? configure = null, ISecretStore? store = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("secretary-agent-").FullName;
         var tokenFile = Path.Combine(directory, "token");

@@ -13,8 +13,15 @@ public sealed class AgentObservabilityTests
         await f.Client.GetAsync("/v1/surgicase/main");
         await f.Client.GetAsync("/v1/surgicase/missing");
 
-        var text = await f.Anonymous.GetStringAsync("/metrics");
-        var samples = PrometheusText.Parse(text);
+        // A request is counted once its answer is written, so the client may see the answer first: scrape until it shows.
+        var text = string.Empty;
+        IReadOnlyList<PrometheusText.Sample> samples = [];
+        await f.WaitUntilAsync(() =>
+        {
+            text = f.Client.GetStringAsync("/metrics").GetAwaiter().GetResult();
+            samples = PrometheusText.Parse(text);
+            return samples.Any(s => s.Name == "secretary_agent_requests_total" && s.Labels["route"] == "/v1/{secretId}" && s.Labels["status"] == "200" && s.Value == 2);
+        });
 
         Assert.Equal(1, samples.Single(s => s.Name == "secretary_cache_hits_total").Value);
         Assert.Equal(2, samples.Single(s => s.Name == "secretary_cache_misses_total").Value);
@@ -37,8 +44,8 @@ public sealed class AgentObservabilityTests
         Assert.Equal(HttpStatusCode.OK, (await f.Client.GetAsync("/secretsmanager/get?secretId=plain&refreshNow=true")).StatusCode);
         await f.Client.GetAsync("/v1/missing");
         await f.Client.PostAsync("/secrets-cache/warm?secretId=json&secretId=plain", null);
-        var stats = await f.Anonymous.GetStringAsync("/secrets-cache-stats");
-        var metrics = await f.Anonymous.GetStringAsync("/metrics");
+        var stats = await f.Client.GetStringAsync("/secrets-cache-stats");
+        var metrics = await f.Client.GetStringAsync("/metrics");
 
         Assert.NotEmpty(f.LogLines);
         Canary.AssertAbsent([.. f.LogLines, stats, metrics]);

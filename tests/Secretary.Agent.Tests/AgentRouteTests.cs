@@ -30,18 +30,28 @@ public sealed class AgentRouteTests
         Assert.False(response.Headers.Contains("X-Secretary-Stale"));
     }
 
-    [Theory]
-    [InlineData("/v1/surgicase/ses_keys")]
-    [InlineData("/v1/surgicase%2Fses_keys")]
-    public async Task The_path_form_takes_names_with_slashes(string path)
+    [Fact]
+    public async Task The_path_form_takes_names_with_slashes_and_does_not_decode_them()
     {
         await using var f = await AgentFixture.StartAsync();
         f.Store.Set("surgicase/ses_keys", "x");
+        var asked = new System.Collections.Concurrent.ConcurrentBag<string>();
+        f.Store.BeforeAnswer = (r, _) =>
+        {
+            asked.Add(r.SecretId);
+            return Task.CompletedTask;
+        };
 
-        using var response = await f.Client.GetAsync(path);
+        using var response = await f.Client.GetAsync("/v1/surgicase/ses_keys");
+        using var encoded = await f.Client.GetAsync("/v1/surgicase%2Fses_keys");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("surgicase/ses_keys", (await JsonOf(response)).GetProperty("Name").GetString());
+
+        // As the AWS agent: the path is passed on as sent, so the store is asked for "surgicase%2Fses_keys".
+        Assert.Equal(HttpStatusCode.BadRequest, encoded.StatusCode);
+        Assert.Equal("ResourceNotFoundException", (await JsonOf(encoded)).GetProperty("__type").GetString());
+        Assert.Contains("surgicase%2Fses_keys", asked);
     }
 
     [Fact]
@@ -90,7 +100,7 @@ public sealed class AgentRouteTests
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.Forbidden)
         {
-            Assert.Equal("AccessDeniedException", (await JsonOf(response)).GetProperty("__type").GetString());
+            Assert.Equal("Bad Token", await response.Content.ReadAsStringAsync());
             Assert.Equal(0, f.Store.Calls);
         }
     }
@@ -127,14 +137,19 @@ public sealed class AgentRouteTests
     }
 
     [Theory]
-    [InlineData("/secretsmanager/get?secretId=k&foo=1")]
-    [InlineData("/secretsmanager/get?secretId=k&secretid=k")]
-    [InlineData("/secretsmanager/get?secretId=k&secretId=j")]
-    [InlineData("/secretsmanager/get")]
-    [InlineData("/secretsmanager/get?secretId=")]
-    [InlineData("/secretsmanager/get?secretId=k&refreshNow=maybe")]
-    [InlineData("/v1/k?secretId=k")]
-    public async Task Bad_query_strings_are_400s_with_the_service_error_shape(string url)
+    [InlineData("/secretsmanager/get?secretId=k&foo=1", "unknown parameter: foo")]
+    [InlineData("/secretsmanager/get?secretId=k&secretid=k", "unknown parameter: secretid")]
+    [InlineData("/secretsmanager/get", "missing parameter secretId")]
+    [InlineData("/secretsmanager/get?secretId=", "missing parameter secretId")]
+    [InlineData("/secretsmanager/get?&versionStage=AWSPENDING", "missing parameter secretId")]
+    [InlineData("/secretsmanager/get?secretId=k&refreshNow=maybe", "invalid refreshNow value")]
+    [InlineData("/secretsmanager/get?secretId=k&refreshNow=", "invalid refreshNow value")]
+    [InlineData("/secretsmanager/get?abc=1&refreshNow=maybe", "unknown parameter: abc")]
+    [InlineData("/secretsmanager/get?refreshNow=maybe&abc=1", "invalid refreshNow value")]
+    [InlineData("/v1/k?secretId=k", "unknown parameter: secretId")]
+    [InlineData("/v1/", "missing secret ID")]
+    [InlineData("/v1/?versionId=x&abc=1", "missing secret ID")]
+    public async Task Bad_query_strings_are_400s_with_the_AWS_agents_plain_text(string url, string message)
     {
         await using var f = await AgentFixture.StartAsync();
         f.Store.Set("k", "v");
@@ -142,9 +157,7 @@ public sealed class AgentRouteTests
         using var response = await f.Client.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var json = await JsonOf(response);
-        Assert.Equal("InvalidParameterException", json.GetProperty("__type").GetString());
-        Assert.NotEmpty(json.GetProperty("message").GetString()!);
+        Assert.Equal(message, await response.Content.ReadAsStringAsync());
         Assert.Equal(0, f.Store.Calls);
     }
 
@@ -167,8 +180,10 @@ public sealed class AgentRouteTests
     {
         await using var f = await AgentFixture.StartAsync();
 
-        Assert.Equal(HttpStatusCode.NotFound, (await f.Client.GetAsync("/nope")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await f.Client.GetAsync("/v1/")).StatusCode);
+        using var missing = await f.Client.GetAsync("/nope");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("Not found", await missing.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await f.Client.GetAsync("/v1")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await f.Anonymous.GetAsync("/nope")).StatusCode);
     }
 
@@ -182,32 +197,68 @@ public sealed class AgentRouteTests
         Assert.Equal("healthy", await ping.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await f.Anonymous.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await f.Anonymous.GetAsync("/readyz")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await f.Anonymous.GetAsync("/secrets-cache-stats")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await f.Anonymous.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await f.Anonymous.GetAsync("/secrets-cache-stats")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await f.Anonymous.GetAsync("/metrics")).StatusCode);
     }
 
     [Fact]
-    public async Task Requests_over_max_conn_get_429()
+    public async Task Max_conn_counts_open_connections_that_carried_the_token_idle_ones_included()
     {
         await using var f = await AgentFixture.StartAsync(o => o.MaxConn = 2);
         f.Store.Set("k", "v");
-        f.Store.Block();
-        var first = f.Client.GetAsync("/v1/k");
-        var second = f.Client.GetAsync("/v1/k");
-        await f.Store.WaitForCallsAsync(1);
-        while (f.Host.Cache.GetStats().Misses < 2)
+
+        // Requests without the token never take a max_conn slot (a local user without it cannot use them up).
+        var strangers = Enumerable.Range(0, 5).Select(_ => f.NewConnection(token: false)).ToList();
+        foreach (var stranger in strangers)
         {
-            await Task.Yield();
+            Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync("/v1/k")).StatusCode);
         }
 
-        using var third = await f.Client.GetAsync("/v1/k");
-        Assert.Equal((HttpStatusCode)429, third.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await f.Anonymous.GetAsync("/ping")).StatusCode); // health checks keep a little headroom
+        Assert.Equal(0, f.Budget.Counted);
+        using var one = f.NewConnection();
+        using var two = f.NewConnection();
+        Assert.Equal(HttpStatusCode.OK, (await one.GetAsync("/v1/k")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await two.GetAsync("/v1/k")).StatusCode);
+
+        // Both connections are idle now, and still count: a third is refused, as by the AWS agent.
+        using var three = f.NewConnection();
+        using var refused = await three.GetAsync("/v1/k");
+        Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+        Assert.Equal("Connection limit exceeded", await refused.Content.ReadAsStringAsync());
+
+        // Health checks keep their headroom: three /ping at once, each on a connection of its own.
+        var pings = Enumerable.Range(0, 3).Select(_ => f.NewConnection(token: false)).ToList();
+        var answers = await Task.WhenAll(pings.Select(p => p.GetAsync("/ping")));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        pings.ForEach(p => p.Dispose());
+
+        // When the slots are taken, any other request is 429 first, as the AWS agent checks the limit before the token.
+        Assert.Equal((HttpStatusCode)429, (await strangers[0].GetAsync("/v1/k")).StatusCode);
+        strangers.ForEach(s => s.Dispose());
+        Assert.Equal(2, f.Budget.Counted);
+
+        // Closing one of the two frees its slot.
+        one.Dispose();
+        await f.WaitUntilAsync(() => f.Budget.Counted == 1);
+        Assert.Equal(HttpStatusCode.OK, (await three.GetAsync("/v1/k")).StatusCode);
+        Assert.Equal(1, f.Store.GetCalls);
+    }
+
+    [Fact]
+    public async Task Requests_in_flight_count_with_their_connections()
+    {
+        await using var f = await AgentFixture.StartAsync(o => o.MaxConn = 1);
+        f.Store.Set("k", "v");
+        f.Store.Block();
+        using var slow = f.NewConnection();
+        var first = slow.GetAsync("/v1/k");
+        await f.Store.WaitForCallsAsync(1);
+
+        using var other = f.NewConnection();
+        Assert.Equal((HttpStatusCode)429, (await other.GetAsync("/v1/k")).StatusCode);
 
         f.Store.Release();
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await second).StatusCode);
-        Assert.Equal(1, f.Store.GetCalls);
     }
 
     public static TheoryData<string, int, string> StoreErrors => new()
@@ -316,9 +367,14 @@ public sealed class AgentRouteTests
         await using var f = await AgentFixture.StartAsync(o => o.RequiredSecrets = ["a", "b"], store);
         await f.Store.WaitForCallsAsync(1);
 
-        using var warming = await f.Anonymous.GetAsync("/readyz");
+        using var warming = await f.Client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, warming.StatusCode);
         Assert.Equal(1, (await JsonOf(warming)).GetProperty("missing_secrets").GetInt32());
+
+        // Without the token: ready or not, and nothing about the cache.
+        using var anonymous = await f.Anonymous.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, anonymous.StatusCode);
+        Assert.False((await JsonOf(anonymous)).TryGetProperty("missing_secrets", out _));
 
         f.Store.Set("b", "2");
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -342,7 +398,7 @@ public sealed class AgentRouteTests
         await f.Client.GetAsync("/v1/surgicase/main");
         await f.Client.GetAsync("/v1/surgicase/main");
 
-        var body = await f.Anonymous.GetStringAsync("/secrets-cache-stats");
+        var body = await f.Client.GetStringAsync("/secrets-cache-stats");
         using var json = JsonDocument.Parse(body);
 
         Assert.Equal(1, json.RootElement.GetProperty("cached_secrets_count").GetInt32());

@@ -50,22 +50,58 @@ public sealed partial class ServeProcessTests : IDisposable
     private static string[] Serve(params string[] extra) => ["serve", "--store", "file:samples/dev-secrets.json", "--port", "0", .. extra];
 
     [Fact]
-    public async Task Without_a_configured_token_one_is_generated_into_a_0600_file_and_announced()
+    public async Task Without_a_token_the_agent_refuses_to_start_as_the_AWS_agent_does()
     {
-        var (agent, ready) = await ServerProcess.StartCliAsync(Serve(), AgentLine(), Environment());
-        await using var _ = agent;
-        var url = ready.Groups[1].Value;
-        var file = Path.Combine(_home, ".secretary", "token");
-        await agent.WaitForLineAsync(new Regex("stats: "), TimeSpan.FromSeconds(30)); // the banner is written after the agent line
+        var result = await ProcessRunner.RunCliAsync(Serve(), Environment());
 
-        Assert.True(File.Exists(file));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
-        Assert.Contains(file, agent.Output, StringComparison.Ordinal);
-        Assert.Contains("curl -H \"X-Aws-Parameters-Secrets-Token:", agent.Output, StringComparison.Ordinal);
-        var token = (await File.ReadAllTextAsync(file)).Trim();
-        Assert.DoesNotContain(token, agent.Output, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, await GetAsync(url, token));
-        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(url, null));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(
+            "Could not read SSRF token variable(s) [\"AWS_TOKEN\", \"AWS_SESSION_TOKEN\", \"AWS_CONTAINER_AUTHORIZATION_TOKEN\"]: environment variable not found",
+            result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_home, ".secretary")));
+    }
+
+    [Fact]
+    public async Task A_token_file_that_cannot_be_read_is_exit_code_1()
+    {
+        var result = await ProcessRunner.RunCliAsync(Serve(), Environment(("AWS_TOKEN", "file:///no/such/file")));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Could not read SSRF token variable(s)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("No such file or directory", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_token_variables_are_read_in_the_AWS_agents_order_then_SECRETARY_TOKEN()
+    {
+        string[] order = ["AWS_TOKEN", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "SECRETARY_TOKEN"];
+        for (var first = 0; first < order.Length; first++)
+        {
+            var set = order.Skip(first).Select(v => (v, (string?)("token-of-" + v))).ToArray();
+            var (agent, ready) = await ServerProcess.StartCliAsync(Serve(), AgentLine(), Environment(set));
+            await using (agent)
+            {
+                var url = ready.Groups[1].Value;
+                Assert.Equal(HttpStatusCode.OK, await GetAsync(url, "token-of-" + order[first]));
+                foreach (var later in order.Skip(first + 1))
+                {
+                    Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(url, "token-of-" + later));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_banner_has_the_AWS_agents_listening_line_and_c_is_config()
+    {
+        var config = Path.Combine(_home, "agent.toml");
+        await File.WriteAllTextAsync(config, "http_port = \"0\"\nstore = \"file:samples/dev-secrets.json\"\n");
+        var (agent, ready) = await ServerProcess.StartCliAsync(
+            ["serve", "-c", config], new Regex(@"listening on (http://127\.0\.0\.1:\d+)"), Environment(("AWS_TOKEN", "t")));
+        await using var _ = agent;
+
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(ready.Groups[1].Value, "t"));
+        Assert.Contains(agent.Output.Split('\n'), line => line.StartsWith("Agent/" + SecretaryAgentHost.Version + " listening on http://127.0.0.1:", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -92,15 +128,15 @@ public sealed partial class ServeProcessTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, await GetAsync(ready.Groups[1].Value, token));
         Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(ready.Groups[1].Value, "another"));
-        Assert.False(File.Exists(Path.Combine(_home, ".secretary", "token")));
+        Assert.False(Directory.Exists(Path.Combine(_home, ".secretary")));
     }
 
     [Fact]
     public async Task A_non_loopback_address_is_refused_without_allow_remote()
     {
-        var result = await ProcessRunner.RunCliAsync(Serve("--bind", "0.0.0.0"), Environment());
+        var result = await ProcessRunner.RunCliAsync(Serve("--bind", "0.0.0.0"), Environment(("AWS_TOKEN", "t")));
 
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(1, result.ExitCode);
         Assert.Contains("--allow-remote", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -127,22 +163,24 @@ public sealed partial class ServeProcessTests : IDisposable
             using var request = new HttpRequestMessage(HttpMethod.Get, ready.Groups[1].Value + "/secrets/surgicase/main");
             request.Headers.Add("X-Custom-Token", "t0k3n");
             Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
-            var stats = await client.GetStringAsync(ready.Groups[1].Value + "/secrets-cache-stats");
+            using var statsRequest = new HttpRequestMessage(HttpMethod.Get, ready.Groups[1].Value + "/secrets-cache-stats");
+            statsRequest.Headers.Add("X-Custom-Token", "t0k3n");
+            var stats = await (await client.SendAsync(statsRequest)).Content.ReadAsStringAsync();
             Assert.Equal(50, JsonDocument.Parse(stats).RootElement.GetProperty("max_entries").GetInt32());
         }
 
         var bad = Path.Combine(_home, "bad.toml");
         await File.WriteAllTextAsync(bad, "http_port = 2773\nttl_secnods = 5\n");
-        var result = await ProcessRunner.RunCliAsync(["serve", "--config", bad], Environment());
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("ttl_secnods", result.Stderr, StringComparison.Ordinal);
+        var result = await ProcessRunner.RunCliAsync(["serve", "--config", bad], Environment(("AWS_TOKEN", "t")));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("unknown field `ttl_secnods`", result.Stderr, StringComparison.Ordinal);
 
         var invalid = Path.Combine(_home, "invalid.toml");
-        await File.WriteAllTextAsync(invalid, "ttl_seconds = 0\nmax_conn = -1\n");
-        result = await ProcessRunner.RunCliAsync(["serve", "--config", invalid], Environment());
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("ttl_seconds", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("max_conn", result.Stderr, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(invalid, "ttl_seconds = 3601\nmax_conn = -1\n");
+        result = await ProcessRunner.RunCliAsync(["serve", "--config", invalid], Environment(("AWS_TOKEN", "t")));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(Internals.AgentMessages.InvalidTtlSeconds, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(Internals.AgentMessages.InvalidMaxConn, result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -152,6 +190,7 @@ public sealed partial class ServeProcessTests : IDisposable
         await using var _ = agent;
         using var client = new HttpClient();
 
+        client.DefaultRequestHeaders.Add("X-Aws-Parameters-Secrets-Token", "t");
         var stats = await client.GetStringAsync(ready.Groups[1].Value + "/secrets-cache-stats");
 
         Assert.Equal(77, JsonDocument.Parse(stats).RootElement.GetProperty("max_entries").GetInt32());

@@ -33,7 +33,7 @@ public sealed class AdminApiTests
         Assert.Equal(2, counts["failed"]!.GetValue<long>());
         Assert.Equal(0, counts["faulted"]!.GetValue<long>());
 
-        using (var reset = await client.Http.PostAsync(new Uri(emulator.Server.Endpoint, "_emulator/requests/reset"), null))
+        using (var reset = await client.AdminAsync(HttpMethod.Post, "_emulator/requests/reset"))
         {
             Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
         }
@@ -52,7 +52,7 @@ public sealed class AdminApiTests
         emulator.Server.SetFaults(new EmulatorFaults { Operations = { ["ListSecrets"] = new EmulatorFaultRule { LatencyMs = 1 } } });
         Assert.Equal(1, (await GetJsonAsync(emulator, "_emulator/health"))["secrets"]!.GetValue<int>());
 
-        using (var reset = await emulator.Client.Http.PostAsync(new Uri(emulator.Server.Endpoint, "_emulator/reset"), null))
+        using (var reset = await emulator.Client.AdminAsync(HttpMethod.Post, "_emulator/reset"))
         {
             Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
         }
@@ -71,7 +71,7 @@ public sealed class AdminApiTests
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         }
 
-        using (var wrong = await emulator.Client.Http.DeleteAsync(new Uri(emulator.Server.Endpoint, "_emulator/requests")))
+        using (var wrong = await emulator.Client.AdminAsync(HttpMethod.Delete, "_emulator/requests"))
         {
             Assert.Equal(HttpStatusCode.MethodNotAllowed, wrong.StatusCode);
         }

@@ -11,7 +11,7 @@ namespace Secretary.Emulator.Tests;
 public sealed class FaultInjectionTests
 {
     private static async Task<HttpResponseMessage> PostFaultsAsync(EmulatorFixture emulator, string json) =>
-        await emulator.Client.Http.PostAsync(new Uri(emulator.Server.Endpoint, "_emulator/faults"), new StringContent(json, Encoding.UTF8, "application/json"));
+        await emulator.Client.AdminAsync(HttpMethod.Post, "_emulator/faults", json);
 
     [Fact]
     public async Task Latency_DelaysTheCall()
@@ -105,7 +105,7 @@ public sealed class FaultInjectionTests
         await emulator.Client.ErrorAsync("ListSecrets", [], "ServiceUnavailable", HttpStatusCode.ServiceUnavailable);
         emulator.Client.SecretKey = "test";
 
-        using (var clear = await emulator.Client.Http.DeleteAsync(new Uri(emulator.Server.Endpoint, "_emulator/faults")))
+        using (var clear = await emulator.Client.AdminAsync(HttpMethod.Delete, "_emulator/faults"))
         {
             Assert.Equal(HttpStatusCode.NoContent, clear.StatusCode);
         }

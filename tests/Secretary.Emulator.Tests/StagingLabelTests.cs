@@ -114,7 +114,7 @@ public sealed class StagingLabelTests
     }
 
     [Fact]
-    public async Task RotateSecret_PlainString_GetsNewRandomValue_AndRefusesWhilePendingElsewhere()
+    public async Task RotateSecret_PlainString_GetsNewRandomValue_AndResumesAPendingVersion()
     {
         await using var emulator = await EmulatorFixture.StartAsync();
         var client = emulator.Client;
@@ -124,8 +124,13 @@ public sealed class StagingLabelTests
         Assert.Equal(v2, value.Str("VersionId"));
         Assert.NotEqual("plain", value.Str("SecretString"));
 
-        await client.OkAsync("PutSecretValue", Obj(("SecretId", "token"), ("SecretString", "half"), ("VersionStages", Array("AWSPENDING"))));
-        await client.ErrorAsync("RotateSecret", Obj(("SecretId", "token")), "InvalidRequestException");
+        // An unfinished rotation (AWSPENDING not on AWSCURRENT) is resumed with its own version, whatever token is sent.
+        var pending = (await client.OkAsync("PutSecretValue", Obj(("SecretId", "token"), ("SecretString", "half"), ("VersionStages", Array("AWSPENDING"))))).Str("VersionId");
+        var resumed = await client.OkAsync("RotateSecret", Obj(("SecretId", "token"), ("ClientRequestToken", "0123456789abcdef0123456789abcdef")));
+        Assert.Equal(pending, resumed.Str("VersionId"));
+        var current = await client.OkAsync("GetSecretValue", Obj(("SecretId", "token")));
+        Assert.Equal("half", current.Str("SecretString"));
+        Assert.Equal(["AWSCURRENT"], current.Strings("VersionStages"));
     }
 
     [Fact]

@@ -127,13 +127,14 @@ public sealed class AgentSecretStoreTests : IAsyncLifetime
     {
         var runtime = Path.Combine(_directory, "runtime");
         Directory.CreateDirectory(Path.Combine(runtime, "secretary"));
-        await File.WriteAllTextAsync(Path.Combine(runtime, "secretary", "token"), "stale-token");
+        var generated = Path.Combine(runtime, "secretary", "token-" + _agent.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await File.WriteAllTextAsync(generated, "stale-token");
         var environment = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = runtime };
         using var store = Store(o => { o.TokenFile = null; o.Environment = name => environment.GetValueOrDefault(name); });
         await Assert.ThrowsAsync<SecretAccessDeniedException>(() => store.GetSecretAsync(new SecretRequest("surgicase/main")));
 
-        await File.WriteAllTextAsync(Path.Combine(runtime, "secretary", "token"), Token + "\n");
-        File.SetLastWriteTimeUtc(Path.Combine(runtime, "secretary", "token"), new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        await File.WriteAllTextAsync(generated, Token + "\n");
+        File.SetLastWriteTimeUtc(generated, new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         Assert.Equal("normal", (await store.GetSecretAsync(new SecretRequest("surgicase/main"))).GetValue("COMPRESSION_MODE"));
     }
 

@@ -22,7 +22,7 @@ public sealed class OptionsTests
         Assert.True(options.WarmOnStart);
         Assert.True(options.UseStaticFacade);
         Assert.Equal("http://127.0.0.1:2773", options.Agent.Url);
-        Assert.Equal(["SECRETARY_TOKEN", "AWS_TOKEN", "AWS_SESSION_TOKEN"], options.Agent.TokenEnvironmentVariables);
+        Assert.Equal(["AWS_TOKEN", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "SECRETARY_TOKEN"], options.Agent.TokenEnvironmentVariables);
         Assert.Empty(options.Validate());
     }
 

@@ -52,12 +52,29 @@ public sealed class FailSafeTests
         using var f = new CacheFixture();
 
         await Assert.ThrowsAsync<SecretNotFoundException>(() => f.Cache.GetAsync("missing").AsTask());
-        await Assert.ThrowsAsync<SecretNotFoundException>(() => f.Cache.GetAsync("missing").AsTask());
+
+        // A storm of concurrent readers during the 5 s: all answered from memory.
+        var storm = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await f.Cache.GetAsync("missing");
+                return false;
+            }
+            catch (SecretNotFoundException)
+            {
+                return true;
+            }
+        })));
+        Assert.All(storm, Assert.True);
         Assert.Equal(1, f.Store.GetCalls);
 
         f.Store.Set("missing", "now here");
-        f.Time.Advance(TimeSpan.FromSeconds(5));
+        f.Time.Advance(TimeSpan.FromSeconds(4.9));
+        await Assert.ThrowsAsync<SecretNotFoundException>(() => f.Cache.GetAsync("missing").AsTask()); // still within 5 s
+        Assert.Equal(1, f.Store.GetCalls);
 
+        f.Time.Advance(TimeSpan.FromSeconds(0.1));
         Assert.Equal("now here", (await f.Cache.GetAsync("missing")).SecretString);
         Assert.Equal(2, f.Store.GetCalls);
     }
@@ -88,6 +105,18 @@ public sealed class FailSafeTests
             "request" => SecretErrorCategory.InvalidRequest,
             _ => SecretErrorCategory.InvalidParameter,
         }, error.Category);
+
+        // The old value is dropped, not kept behind the error; the error is remembered (no second call) ...
+        Assert.Equal(0, f.Cache.GetStats().TotalCacheEntries);
+        await Assert.ThrowsAnyAsync<SecretaryException>(() => f.Cache.GetAsync("k").AsTask());
+        Assert.Equal(2, f.Store.GetCalls);
+
+        // ... for the negative TTL only; a stale read is never offered for it.
+        f.Store.Fault = null;
+        f.Time.Advance(TimeSpan.FromSeconds(5));
+        var back = await f.Cache.LookupAsync("k");
+        Assert.False(back.IsStale);
+        Assert.Equal(3, f.Store.GetCalls);
     }
 
     [Fact]

@@ -65,7 +65,8 @@ public sealed class FileSecretStoreTests : IDisposable
     {
         var path = Write("""{"a":"one"}""");
         var store = new FileSecretStore(new FileSecretStoreOptions { Path = path, EnvironmentName = "Development" });
-        using var cache = new SecretCache(store);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var cache = new SecretCache(store, timeProvider: time);
         await cache.GetAsync("a");
 
         File.WriteAllText(path, """{"a": """);
@@ -73,6 +74,19 @@ public sealed class FileSecretStoreTests : IDisposable
 
         var error = await Assert.ThrowsAsync<SecretStoreUnavailableException>(() => store.GetSecretAsync(new SecretRequest("a")));
         Assert.Contains("line", error.Message, StringComparison.Ordinal);
+
+        // Through the cache: past the TTL the refresh fails transiently, so the last good value is served, flagged stale.
+        time.Advance(TimeSpan.FromSeconds(301));
+        var lookup = await cache.LookupAsync("a");
+        Assert.True(lookup.IsStale);
+        Assert.Equal("one", lookup.Secret.SecretString);
+
+        // Mended: the next refresh serves the new contents.
+        File.WriteAllText(path, """{"a":"two"}""");
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(4));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("two", (await cache.RefreshAsync("a")).SecretString);
+        Assert.False((await cache.LookupAsync("a")).IsStale);
     }
 
     [Theory]

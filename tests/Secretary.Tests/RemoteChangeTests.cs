@@ -64,6 +64,70 @@ public sealed class RemoteChangeTests
     }
 
     [Fact]
+    public async Task A_flood_of_messages_costs_one_store_call_per_secret_per_interval_and_loses_no_change()
+    {
+        using var f = new CacheFixture();
+        f.Store.Set("a", "a1");
+        f.Store.Set("b", "b1");
+        await f.Cache.GetAsync("a");
+        await f.Cache.GetAsync("b");
+        var before = f.Store.GetCalls;
+
+        // 5 s of a flood: 2,000 messages a second for each of two secrets, every one claiming a new version.
+        for (var tick = 0; tick < 50; tick++)
+        {
+            f.Time.Advance(TimeSpan.FromMilliseconds(100));
+            for (var i = 0; i < 200; i++)
+            {
+                f.Cache.HandleRemoteChange("a", null, Guid.NewGuid().ToString(), f.Time.GetUtcNow());
+                f.Cache.HandleRemoteChange("b", null, Guid.NewGuid().ToString(), f.Time.GetUtcNow());
+            }
+
+            await f.IdleAsync();
+        }
+
+        f.Store.Set("a", "a-last"); // the last change of the flood
+        f.Cache.HandleRemoteChange("a", null, Guid.NewGuid().ToString(), f.Time.GetUtcNow());
+        f.Time.Advance(TimeSpan.FromSeconds(1)); // the trailing refresh of the interval
+        await f.IdleAsync();
+
+        var calls = f.Store.GetCalls - before;
+        Assert.InRange(calls, 10, 14); // at most one per secret per MinRefreshInterval (1 s), plus the trailing ones
+        Assert.Equal("a-last", (await f.Cache.GetAsync("a")).SecretString);
+        Assert.True(f.Cache.GetStats().RemoteChangesDropped > 0);
+    }
+
+    [Fact]
+    public async Task A_message_from_the_future_is_ignored_and_counted()
+    {
+        using var f = new CacheFixture();
+        f.Store.Set("k", "v1");
+        await f.Cache.GetAsync("k");
+
+        Assert.False(f.Cache.HandleRemoteChange("k", null, "v2", f.Time.GetUtcNow().AddHours(1)));
+        await f.IdleAsync();
+
+        Assert.Equal(1, f.Store.GetCalls);
+        Assert.Equal(1, f.Cache.GetStats().RemoteChangesDropped);
+        Assert.True(f.Cache.HandleRemoteChange("k", null, "v2", f.Time.GetUtcNow().AddMinutes(1))); // a small skew is believed
+    }
+
+    [Fact]
+    public async Task A_message_by_ARN_refreshes_the_entry_read_by_name()
+    {
+        using var f = new CacheFixture();
+        var v1 = f.Store.Set("app/db", "v1");
+        await f.Cache.GetAsync("app/db");
+        f.Store.Set("app/db", "v2");
+        f.Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.True(f.Cache.HandleRemoteChange(v1.Arn!, null, null, f.Time.GetUtcNow()));
+        await f.IdleAsync();
+
+        Assert.Equal("v2", (await f.Cache.GetAsync("app/db")).SecretString);
+    }
+
+    [Fact]
     public void The_backplane_state_shows_in_the_stats()
     {
         using var f = new CacheFixture();

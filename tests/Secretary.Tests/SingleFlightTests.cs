@@ -11,13 +11,19 @@ public sealed class SingleFlightTests
         f.Store.Set("db", "v1");
         f.Store.Block();
 
-        var readers = Enumerable.Range(0, 1000).Select(_ => Task.Run(() => f.Cache.GetAsync("db").AsTask())).ToArray();
-        await f.Store.WaitForCallsAsync(1);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (f.Cache.GetStats().Misses < 1000 && DateTime.UtcNow < deadline)
+        var asked = 0;
+        var allAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var readers = Enumerable.Range(0, 1000).Select(_ => Task.Run(() =>
         {
-            await Task.Yield();
-        }
+            var read = f.Cache.GetAsync("db").AsTask(); // the miss is counted before GetAsync returns
+            if (Interlocked.Increment(ref asked) == 1000)
+            {
+                allAsked.SetResult();
+            }
+
+            return read;
+        })).ToArray();
+        await allAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1000, f.Cache.GetStats().Misses);
         f.Store.Release();

@@ -15,11 +15,18 @@ public static class ProcessRunner
     /// <summary>The built CLI (Secretary.Cli.dll, the <c>secretary</c> command).</summary>
     public static string CliDll => System.IO.Path.Combine(RepoRoot.Path, "src", "Secretary.Cli", "bin", Configuration, "net10.0", "Secretary.Cli.dll");
 
-    public static Task<Result> RunCliAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null) =>
-        RunAsync("dotnet", ["exec", CliDll, .. args], environment, stdin, timeout);
+    /// <summary>
+    /// How the CLI is started: the native binary named by <c>SECRETARY_CLI</c> (test.sh sets it to run the process-level
+    /// tests again against the Native AOT build), else <c>dotnet exec Secretary.Cli.dll</c>.
+    /// </summary>
+    public static (string FileName, string[] Arguments) CliCommand =>
+        Environment.GetEnvironmentVariable("SECRETARY_CLI") is { Length: > 0 } native ? (native, []) : ("dotnet", ["exec", CliDll]);
 
-    /// <summary>A start description with output redirected, run from the repository root, with <paramref name="environment"/> applied (null values remove a variable).</summary>
-    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, IDictionary<string, string?>? environment, bool redirectInput)
+    public static Task<Result> RunCliAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null) =>
+        RunAsync(CliCommand.FileName, [.. CliCommand.Arguments, .. args], environment, stdin, timeout);
+
+    /// <summary>A start description with output redirected, run from <paramref name="workingDirectory"/> (the repository root by default), with <paramref name="environment"/> applied (null values remove a variable).</summary>
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, IDictionary<string, string?>? environment, bool redirectInput, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -27,7 +34,7 @@ public static class ProcessRunner
             RedirectStandardError = true,
             RedirectStandardInput = redirectInput,
             UseShellExecute = false,
-            WorkingDirectory = RepoRoot.Path,
+            WorkingDirectory = workingDirectory ?? RepoRoot.Path,
         };
         foreach (var arg in args)
         {
@@ -49,9 +56,9 @@ public static class ProcessRunner
         return info;
     }
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        var info = StartInfo(fileName, args, environment, redirectInput: stdin is not null);
+        var info = StartInfo(fileName, args, environment, redirectInput: stdin is not null, workingDirectory);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {fileName}.");
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();

@@ -33,11 +33,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts the CLI (<c>secretary ARGS</c>) and waits for a line matching <paramref name="ready"/>.</summary>
     public static Task<(ServerProcess Process, Match Ready)> StartCliAsync(IEnumerable<string> args, Regex ready, IDictionary<string, string?>? environment = null) =>
-        StartAsync("dotnet", ["exec", ProcessRunner.CliDll, .. args], ready, environment);
+        StartAsync(ProcessRunner.CliCommand.FileName, [.. ProcessRunner.CliCommand.Arguments, .. args], ready, environment);
 
-    public static async Task<(ServerProcess Process, Match Ready)> StartAsync(string fileName, IEnumerable<string> args, Regex ready, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    public static async Task<(ServerProcess Process, Match Ready)> StartAsync(string fileName, IEnumerable<string> args, Regex ready, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        var info = ProcessRunner.StartInfo(fileName, args, environment, redirectInput: true);
+        var info = ProcessRunner.StartInfo(fileName, args, environment, redirectInput: true, workingDirectory);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         var readyTask = server.WaitForLineAsync(ready, timeout ?? TimeSpan.FromSeconds(60));

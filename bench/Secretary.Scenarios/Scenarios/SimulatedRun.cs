@@ -11,10 +11,10 @@ namespace Secretary.Scenarios;
 /// </summary>
 internal static class SimulatedRun
 {
-    public static (ICacheContender Contender, FakeStore Store, SimClock Clock) Create(string name, TimeSpan ttl, double fusionScale)
+    public static (ICacheContender Contender, FakeStore Store, SimClock Clock) Create(string name, TimeSpan ttl, double fusionScale, TimeSpan? latency = null)
     {
         SimClock clock = name == Contenders.FusionName ? new SimClock.Compressed(fusionScale) : new SimClock.Fake();
-        var store = new FakeStore(clock: () => clock.Now);
+        var store = new FakeStore(latency is { } l ? _ => l : null, clock: () => clock.Now);
         var contender = name == Contenders.FusionName
             ? Contenders.Create(name, store, ttl / fusionScale, fusionThrottle: TimeSpan.FromSeconds(30) / fusionScale)
             : Contenders.Create(name, store, ttl, clock.Provider);

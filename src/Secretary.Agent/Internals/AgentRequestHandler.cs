@@ -1,33 +1,44 @@
 using System.Globalization;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace Secretary.Agent.Internals;
 
 /// <summary>
-/// Every request goes through here, in the AWS agent's order: connection limit (429), forwarding
-/// (400) and token (403) except on the health routes, method (405), path (404), then the route.
+/// Every request goes through here, in the AWS agent's order of checks: the connection limit (429), forwarding
+/// headers (400) and the token (403) except on the health routes, the method (405), the path (404), then the route.
+/// The agent's own refusals are the AWS agent's plain-text bodies; store errors are the service's JSON shape.
 /// <c>/metrics</c> is passed on to the Prometheus exporter.
 /// </summary>
 internal sealed partial class AgentRequestHandler
 {
-    private const string GetRoute = "/secretsmanager/get";
+    private const string PingRoute = "/ping";
+    private const string HealthRoute = "/healthz";
+    private const string ReadyRoute = "/readyz";
+    private const string StatsRoute = "/secrets-cache-stats";
     private const string MetricsRoute = "/metrics";
-    private const int MaxBodyBytes = 64 * 1024;
+    private const string GetRoute = "/secretsmanager/get";
+    private const string ClearRoute = "/secrets-cache/clear";
+    private const string WarmRoute = "/secrets-cache/warm";
+    private const string UnknownRoute = "unknown";
+    private const int MaxBodyBytes = AgentDefaults.MaxBodyBytes;
+
+    // Headers a proxy adds: a request that passed through one is not from a local program.
+    private static readonly string[] ForwardingHeaders =
+    [
+        "X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port",
+        "X-Forwarded-Server", "X-Client-IP", "True-Client-IP", "Via",
+    ];
 
     // Answers are JSON for programs, never HTML: keep quotes and non-ASCII as they are, as the AWS agent does.
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly ConditionalWeakTable<Secret, byte[]> Bodies = [];
-
-    private static readonly string[] SecretQueryKeys = ["secretId", "versionId", "versionStage", "refreshNow"];
-    private static readonly string[] PathQueryKeys = ["versionId", "versionStage", "refreshNow"];
-    private static readonly string[] ClearQueryKeys = ["secretId"];
 
     private readonly RequestDelegate _next;
     private readonly ISecretCache _cache;
@@ -35,10 +46,12 @@ internal sealed partial class AgentRequestHandler
     private readonly SecretaryAgentOptions _options;
     private readonly ReadinessState _readiness;
     private readonly AgentMetrics _metrics;
+    private readonly ConnectionBudget _budget;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RateLimitedLog _failureLog;
     private readonly string _pathRoute;
-    private int _inFlight;
+    private readonly bool _checkHost;
 
     public AgentRequestHandler(
         RequestDelegate next,
@@ -47,6 +60,7 @@ internal sealed partial class AgentRequestHandler
         SecretaryAgentOptions options,
         ReadinessState readiness,
         AgentMetrics metrics,
+        ConnectionBudget budget,
         TimeProvider time,
         ILogger<AgentRequestHandler> logger)
     {
@@ -56,95 +70,193 @@ internal sealed partial class AgentRequestHandler
         _options = options;
         _readiness = readiness;
         _metrics = metrics;
+        _budget = budget;
         _time = time;
         _logger = logger;
+        _failureLog = new RateLimitedLog(time, TimeSpan.FromSeconds(10));
         _pathRoute = options.PathPrefix + "{secretId}";
+        _checkHost = !options.AllowRemote;
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
         var started = _time.GetTimestamp();
-        var path = context.Request.Path.Value ?? "/";
+        var (path, query) = TargetOf(context);
         var route = RouteOf(path);
-        var inFlight = Interlocked.Increment(ref _inFlight);
         try
         {
-            await DispatchAsync(context, path, route, inFlight).ConfigureAwait(false);
+            await DispatchAsync(context, route, path, query).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            // A malformed or oversized body (chunked encoding, MaxRequestBodySize): the client's mistake.
+            await TextAsync(context, ex.StatusCode, ex.StatusCode == 413 ? "Payload too large" : "Bad request").ConfigureAwait(false);
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
         {
-            Log.Unhandled(_logger, route, ex.GetType().Name);
-            await ErrorAsync(context, 500, "InternalFailure", "The agent failed to answer; see its log.").ConfigureAwait(false);
+            if (_failureLog.TryEnter(out var suppressed))
+            {
+                Log.Unhandled(_logger, route, ex.GetType().Name, suppressed);
+            }
+
+            await BytesAsync(context, 500, AgentErrors.InternalFailure, JsonType).ConfigureAwait(false);
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
             var status = context.Response.StatusCode;
             var elapsed = _time.GetElapsedTime(started);
             _metrics.Request(route, status, elapsed);
-            if (status >= 400)
+            Log.Request(_logger, context.Request.Method, route, status, elapsed.TotalMilliseconds);
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context, string route, string path, string query)
+    {
+        var state = ConnectionBudget.StateOf(context);
+        var health = route is PingRoute or HealthRoute or ReadyRoute;
+
+        // 1. The connection limit, before anything else (the health routes have 3 connections of headroom).
+        if (_budget.IsFull(state, health ? 3 : 0))
+        {
+            await TextAsync(context, 429, "Connection limit exceeded").ConfigureAwait(false);
+            return;
+        }
+
+        // Requests on a connection that never carried the token have their own small budget: they cannot take max_conn's.
+        var anonymous = !state.Counted;
+        if (anonymous && !_budget.TryEnterAnonymous())
+        {
+            await TextAsync(context, 429, "Connection limit exceeded").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            var open = health || (route == MetricsRoute && _options.MetricsWithoutToken);
+            if (!open)
             {
-                Log.RequestFailed(_logger, context.Request.Method, route, status, elapsed.TotalMilliseconds);
+                // 2. Forwarding and a browser's rebound name, then 3. the token.
+                if (IsForwarded(context.Request.Headers))
+                {
+                    await TextAsync(context, 400, "Forwarded").ConfigureAwait(false);
+                    return;
+                }
+
+                if (_checkHost && !IsLocalHost(context))
+                {
+                    await TextAsync(context, 400, "Bad Host").ConfigureAwait(false);
+                    return;
+                }
+
+                if (!HasToken(context.Request.Headers))
+                {
+                    await TextAsync(context, 403, "Bad Token").ConfigureAwait(false);
+                    return;
+                }
+
+                if (!_budget.TryCount(state))
+                {
+                    await TextAsync(context, 429, "Connection limit exceeded").ConfigureAwait(false);
+                    return;
+                }
+
+                if (anonymous)
+                {
+                    _budget.ExitAnonymous();
+                    anonymous = false;
+                }
             }
-            else
+
+            // 4. The method: GET everywhere (HEAD too is refused, as by the AWS agent) but on the two admin routes.
+            var wanted = route is ClearRoute or WarmRoute ? HttpMethods.Post : HttpMethods.Get;
+            if (!string.Equals(context.Request.Method, wanted, StringComparison.Ordinal))
             {
-                Log.Request(_logger, context.Request.Method, route, status, elapsed.TotalMilliseconds);
+                await TextAsync(context, 405, "Not allowed").ConfigureAwait(false);
+                return;
+            }
+
+            // 5. The path.
+            await (route switch
+            {
+                PingRoute => TextAsync(context, 200, "healthy"),
+                HealthRoute => JsonAsync(context, 200, w => w.WriteString("status", "ok")),
+                ReadyRoute => ReadyAsync(context, withCounts: !open || HasToken(context.Request.Headers)),
+                StatsRoute => StatsAsync(context),
+                MetricsRoute => _next(context),
+                GetRoute => QueryFormAsync(context, query),
+                ClearRoute => ClearAsync(context),
+                WarmRoute => WarmAsync(context),
+                UnknownRoute => TextAsync(context, 404, "Not found"),
+                _ => PathFormAsync(context, path, query),
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (anonymous)
+            {
+                _budget.ExitAnonymous();
             }
         }
     }
 
-    private Task DispatchAsync(HttpContext context, string path, string route, int inFlight)
+    /// <summary>The raw path and query, as sent: the AWS agent neither decodes nor normalises the path form's id.</summary>
+    private static (string Path, string Query) TargetOf(HttpContext context)
     {
-        var health = route is "/ping" or "/healthz" or "/readyz";
-        if (inFlight > _options.MaxConn + (health ? 3 : 0))
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || raw[0] != '/')
         {
-            return ErrorAsync(context, 429, "TooManyRequestsException", "Connection limit exceeded; retry shortly.");
+            return (context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty);
         }
 
-        var open = health || route is MetricsRoute or "/secrets-cache-stats";
-        if (!open)
-        {
-            if (context.Request.Headers.ContainsKey("X-Forwarded-For"))
-            {
-                return ErrorAsync(context, 400, "BadRequestException", "Forwarded requests are refused (X-Forwarded-For).");
-            }
-
-            if (!HasToken(context.Request.Headers))
-            {
-                return ErrorAsync(context, 403, "AccessDeniedException", "Bad or missing token: send it in the " + _options.SsrfHeaders[0] + " header.");
-            }
-        }
-
-        var method = context.Request.Method;
-        var wanted = route is "/secrets-cache/clear" or "/secrets-cache/warm" ? HttpMethods.Post : HttpMethods.Get;
-        if (route != "unknown" && !string.Equals(method, wanted, StringComparison.Ordinal)
-            && !(wanted == HttpMethods.Get && HttpMethods.IsHead(method)))
-        {
-            context.Response.Headers.Allow = wanted;
-            return ErrorAsync(context, 405, "MethodNotAllowedException", $"Only {wanted} is allowed here.");
-        }
-
-        return route switch
-        {
-            "/ping" => TextAsync(context, "healthy"),
-            "/healthz" => JsonAsync(context, 200, w => w.WriteString("status", "ok")),
-            "/readyz" => ReadyAsync(context),
-            "/secrets-cache-stats" => StatsAsync(context),
-            MetricsRoute => _next(context),
-            GetRoute => SecretAsync(context, QuerySecretId(context), SecretQueryKeys),
-            "/secrets-cache/clear" => ClearAsync(context),
-            "/secrets-cache/warm" => WarmAsync(context),
-            "unknown" => ErrorAsync(context, 404, "NotFoundException", "No such route. Use /secretsmanager/get?secretId=ID or " + _options.PathPrefix + "ID."),
-            _ => SecretAsync(context, PathSecretId(context), PathQueryKeys),
-        };
+        var mark = raw.IndexOf('?', StringComparison.Ordinal);
+        return mark < 0 ? (raw, string.Empty) : (raw[..mark], raw[mark..]);
     }
 
     private string RouteOf(string path) => path switch
     {
-        "/ping" or "/healthz" or "/readyz" or "/secrets-cache-stats" or MetricsRoute or GetRoute or "/secrets-cache/clear" or "/secrets-cache/warm" => path,
-        _ when path.StartsWith(_options.PathPrefix, StringComparison.Ordinal) && path.Length > _options.PathPrefix.Length => _pathRoute,
-        _ => "unknown",
+        PingRoute or HealthRoute or ReadyRoute or StatsRoute or MetricsRoute or GetRoute or ClearRoute or WarmRoute => path,
+        _ when path.StartsWith(_options.PathPrefix, StringComparison.Ordinal) => _pathRoute,
+        _ => UnknownRoute,
     };
+
+    private static bool IsForwarded(IHeaderDictionary headers)
+    {
+        foreach (var name in ForwardingHeaders)
+        {
+            if (headers.ContainsKey(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The Host a loopback agent answers to: a loopback address or <c>localhost</c>. A web page whose name was rebound to
+    /// 127.0.0.1 sends its own name and is refused; a Unix socket is out of a browser's reach.
+    /// </summary>
+    private static bool IsLocalHost(HttpContext context)
+    {
+        if (context.Connection.LocalIpAddress is null)
+        {
+            return true; // a Unix-domain socket
+        }
+
+        var host = context.Request.Host;
+        if (!host.HasValue)
+        {
+            return true; // HTTP/1.0 without Host: no browser sends that
+        }
+
+        var name = host.Host;
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return IPAddress.TryParse(name.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+    }
 
     private bool HasToken(IHeaderDictionary headers)
     {
@@ -159,62 +271,48 @@ internal sealed partial class AgentRequestHandler
         return false;
     }
 
-    private static string? QuerySecretId(HttpContext context) =>
-        context.Request.Query.TryGetValue("secretId", out var id) && id.Count == 1 ? id[0] : null;
-
-    private string? PathSecretId(HttpContext context)
+    private Task QueryFormAsync(HttpContext context, string query)
     {
-        // The raw target keeps %2F and friends; names may hold '/', ARNs ':'.
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
-        var query = raw.IndexOf('?', StringComparison.Ordinal);
-        var rawPath = query < 0 ? raw : raw[..query];
-        return rawPath.StartsWith(_options.PathPrefix, StringComparison.Ordinal)
-            ? Uri.UnescapeDataString(rawPath[_options.PathPrefix.Length..])
-            : null;
+        var read = new SecretQuery();
+        if (read.Parse(query, allowSecretId: true) is { } problem)
+        {
+            return TextAsync(context, 400, problem);
+        }
+
+        return string.IsNullOrEmpty(read.SecretId) ? TextAsync(context, 400, "missing parameter secretId") : SecretAsync(context, read);
     }
 
-    private async Task SecretAsync(HttpContext context, string? secretId, string[] allowedKeys)
+    private Task PathFormAsync(HttpContext context, string path, string query)
     {
-        if (QueryProblem(context.Request.Query, allowedKeys) is { } problem)
+        var id = path[_options.PathPrefix.Length..];
+        if (id.Length == 0)
         {
-            await ErrorAsync(context, 400, "InvalidParameterException", problem).ConfigureAwait(false);
-            return;
+            return TextAsync(context, 400, "missing secret ID");
         }
 
-        if (string.IsNullOrEmpty(secretId))
-        {
-            await ErrorAsync(context, 400, "InvalidParameterException", "secretId is required.").ConfigureAwait(false);
-            return;
-        }
+        var read = new SecretQuery { SecretId = id };
+        return read.Parse(query, allowSecretId: false) is { } problem ? TextAsync(context, 400, problem) : SecretAsync(context, read);
+    }
 
-        var query = context.Request.Query;
-        var versionId = Single(query, "versionId");
-        var versionStage = Single(query, "versionStage");
-        var refresh = Single(query, "refreshNow");
-        bool refreshNow = false;
-        if (refresh is not null && !bool.TryParse(refresh, out refreshNow))
-        {
-            await ErrorAsync(context, 400, "InvalidParameterException", "refreshNow must be true or false.").ConfigureAwait(false);
-            return;
-        }
-
-        var options = versionId is null && versionStage is null ? null : new SecretReadOptions { VersionId = versionId, VersionStage = versionStage };
+    private async Task SecretAsync(HttpContext context, SecretQuery read)
+    {
+        var options = read.VersionId is null && read.VersionStage is null ? null : new SecretReadOptions { VersionId = read.VersionId, VersionStage = read.VersionStage };
         SecretLookup lookup;
         try
         {
-            lookup = refreshNow
-                ? new SecretLookup(await _cache.RefreshAsync(secretId, options, context.RequestAborted).ConfigureAwait(false), false, TimeSpan.Zero, false)
-                : await _cache.LookupAsync(secretId, options, context.RequestAborted).ConfigureAwait(false);
+            lookup = read.RefreshNow
+                ? new SecretLookup(await _cache.RefreshAsync(read.SecretId!, options, context.RequestAborted).ConfigureAwait(false), false, TimeSpan.Zero, false)
+                : await _cache.LookupAsync(read.SecretId!, options, context.RequestAborted).ConfigureAwait(false);
         }
         catch (SecretaryException ex)
         {
-            var (status, type) = AgentErrors.For(ex);
-            await ErrorAsync(context, status, type, ex.Message).ConfigureAwait(false);
+            var (status, body) = AgentErrors.For(ex);
+            await BytesAsync(context, status, body, JsonType).ConfigureAwait(false);
             return;
         }
         catch (ArgumentException ex)
         {
-            await ErrorAsync(context, 400, "InvalidParameterException", ex.Message).ConfigureAwait(false);
+            await BytesAsync(context, 400, AgentErrors.Validation(read.ValidationMessage() ?? ex.Message), JsonType).ConfigureAwait(false);
             return;
         }
 
@@ -225,137 +323,117 @@ internal sealed partial class AgentRequestHandler
         }
 
         // The answer for one version never changes: serialised once, then copied out for every read.
-        var body = Bodies.GetValue(lookup.Secret, static secret => SerializeSecret(secret));
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        await BytesAsync(context, 200, Bodies.GetValue(lookup.Secret, static secret => SerializeSecret(secret)), JsonType).ConfigureAwait(false);
     }
 
-    private static byte[] SerializeSecret(Secret secret)
+    internal static byte[] SerializeSecret(Secret secret)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
+            // The AWS agent's members, in its order; absent ones are null, an absent value is left out.
             writer.WriteStartObject();
-            WriteSecret(writer, secret);
+            writer.WriteString("ARN", secret.Arn);
+            writer.WriteString("Name", secret.Name);
+            writer.WriteString("VersionId", secret.VersionId);
+            if (secret.SecretString is { } text)
+            {
+                writer.WriteString("SecretString", text);
+            }
+            else if (secret.SecretBinary is { } binary)
+            {
+                writer.WriteBase64String("SecretBinary", binary.Span);
+            }
+
+            writer.WriteStartArray("VersionStages");
+            foreach (var stage in secret.VersionStages)
+            {
+                writer.WriteStringValue(stage);
+            }
+
+            writer.WriteEndArray();
+            if (secret.CreatedDate is { } created)
+            {
+                // As the AWS agent writes it: epoch seconds with their fraction, as a string ("1569534789.046").
+                writer.WriteString("CreatedDate", (created.ToUnixTimeMilliseconds() / 1000m).ToString("0.###", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                writer.WriteNull("CreatedDate");
+            }
+
             writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteSecret(Utf8JsonWriter writer, Secret secret)
-    {
-        if (secret.Arn is not null)
-        {
-            writer.WriteString("ARN", secret.Arn);
-        }
-
-        writer.WriteString("Name", secret.Name);
-        writer.WriteString("VersionId", secret.VersionId);
-        if (secret.SecretString is { } text)
-        {
-            writer.WriteString("SecretString", text);
-        }
-        else
-        {
-            writer.WriteBase64String("SecretBinary", secret.SecretBinary!.Value.Span);
-        }
-
-        writer.WriteStartArray("VersionStages");
-        foreach (var stage in secret.VersionStages)
-        {
-            writer.WriteStringValue(stage);
-        }
-
-        writer.WriteEndArray();
-        if (secret.CreatedDate is { } created)
-        {
-            // As the AWS agent writes it: epoch seconds with a fraction, as a string.
-            writer.WriteString("CreatedDate", (created.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture));
-        }
-    }
-
-    private Task ReadyAsync(HttpContext context) =>
+    private Task ReadyAsync(HttpContext context, bool withCounts) =>
         JsonAsync(context, _readiness.IsReady ? 200 : 503, w =>
         {
             w.WriteString("status", _readiness.IsReady ? "ready" : "warming");
-            w.WriteNumber("required_secrets", _readiness.Required);
-            w.WriteNumber("missing_secrets", _readiness.Missing);
+            if (withCounts)
+            {
+                w.WriteNumber("required_secrets", _readiness.Required);
+                w.WriteNumber("missing_secrets", _readiness.Missing);
+            }
         });
 
     private Task StatsAsync(HttpContext context)
     {
         context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = JsonType;
         return context.Response.WriteAsync(_cache.GetStats().ToJson(), context.RequestAborted);
     }
 
     private async Task ClearAsync(HttpContext context)
     {
-        if (QueryProblem(context.Request.Query, ClearQueryKeys) is { } problem)
+        var ids = new List<string>();
+        if (QueryIds(context.Request.Query, ids) is { } problem)
         {
-            await ErrorAsync(context, 400, "InvalidParameterException", problem).ConfigureAwait(false);
+            await TextAsync(context, 400, problem).ConfigureAwait(false);
             return;
         }
 
-        var id = Single(context.Request.Query, "secretId");
-        if (id is null)
+        if (ids.Count > 1)
+        {
+            await TextAsync(context, 400, "secretId may be given once").ConfigureAwait(false);
+            return;
+        }
+
+        if (ids.Count == 0)
         {
             _cache.Clear();
         }
         else
         {
-            _cache.Clear(id);
+            _cache.Clear(ids[0]);
         }
 
-        await JsonAsync(context, 200, w => w.WriteString("cleared", id is null ? "all" : "secret")).ConfigureAwait(false);
+        await JsonAsync(context, 200, w => w.WriteString("cleared", ids.Count == 0 ? "all" : "secret")).ConfigureAwait(false);
     }
 
     private async Task WarmAsync(HttpContext context)
     {
-        if (QueryProblem(context.Request.Query, ClearQueryKeys, allowRepeats: true) is { } problem)
+        var ids = new List<string>();
+        if (QueryIds(context.Request.Query, ids) is { } problem)
         {
-            await ErrorAsync(context, 400, "InvalidParameterException", problem).ConfigureAwait(false);
+            await TextAsync(context, 400, problem).ConfigureAwait(false);
             return;
         }
 
-        List<string> ids = [.. context.Request.Query["secretId"].Where(v => v is not null).Select(v => v!)];
-        if (ids.Count == 0 && (context.Request.ContentLength ?? 1) > 0)
+        if (ids.Count == 0)
         {
             var body = await ReadBodyAsync(context).ConfigureAwait(false);
             if (body is null)
             {
-                return;
+                return; // 413 answered
             }
 
-            if (body.Length > 0 && !System.Text.Unicode.Utf8.IsValid(body))
+            if (BodyIds(body, ids) is { } bad)
             {
-                await ErrorAsync(context, 400, "InvalidParameterException", "The body is not valid UTF-8.").ConfigureAwait(false);
+                await TextAsync(context, 400, bad).ConfigureAwait(false);
                 return;
-            }
-
-            if (body.Length > 0)
-            {
-                try
-                {
-                    using var json = JsonDocument.Parse(body);
-                    if (json.RootElement.ValueKind != JsonValueKind.Object
-                        || !json.RootElement.TryGetProperty("secret_ids", out var list) || list.ValueKind != JsonValueKind.Array
-                        || list.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
-                    {
-                        await ErrorAsync(context, 400, "InvalidParameterException", "The body must be {\"secret_ids\": [\"id\", ...]}.").ConfigureAwait(false);
-                        return;
-                    }
-
-                    ids.AddRange(list.EnumerateArray().Select(e => e.GetString()!));
-                }
-                catch (JsonException)
-                {
-                    await ErrorAsync(context, 400, "InvalidParameterException", "The body is not valid JSON.").ConfigureAwait(false);
-                    return;
-                }
             }
         }
 
@@ -366,21 +444,81 @@ internal sealed partial class AgentRequestHandler
 
         if (ids.Any(id => !SecretIds.IsValid(id)))
         {
-            await ErrorAsync(context, 400, "InvalidParameterException", "A secret id is malformed (1 to 2048 characters, no control characters).").ConfigureAwait(false);
+            await TextAsync(context, 400, "a secret id is malformed (1 to 2048 characters, no control characters)").ConfigureAwait(false);
             return;
         }
 
         var report = await _cache.WarmAsync(ids, cancellationToken: context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = JsonType;
         await context.Response.WriteAsync(report.ToJson(), context.RequestAborted).ConfigureAwait(false);
     }
 
+    private static string? QueryIds(IQueryCollection query, List<string> ids)
+    {
+        foreach (var (key, values) in query)
+        {
+            if (!string.Equals(key, "secretId", StringComparison.Ordinal))
+            {
+                return "unknown parameter: " + key;
+            }
+
+            ids.AddRange(values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!));
+        }
+
+        return null;
+    }
+
+    /// <summary><c>{"secret_ids": ["id", ...]}</c>; null when it is that, else the problem.</summary>
+    private static string? BodyIds(byte[] body, List<string> ids)
+    {
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return "the body is not valid UTF-8";
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind != JsonValueKind.Object
+                || !json.RootElement.TryGetProperty("secret_ids", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                return "the body must be {\"secret_ids\": [\"id\", ...]}";
+            }
+
+            foreach (var element in list.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.String)
+                {
+                    return "the body must be {\"secret_ids\": [\"id\", ...]}";
+                }
+
+                ids.Add(element.GetString()!);
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return "the body is not valid JSON";
+        }
+        catch (InvalidOperationException)
+        {
+            return "the body holds a string that is not valid Unicode"; // "\ud800": a lone surrogate
+        }
+    }
+
+    /// <summary>The body, or null after answering 413 when it is over 64 KiB (whatever its length header says).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context)
     {
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            await ErrorAsync(context, 413, "PayloadTooLargeException", $"The body may be at most {MaxBodyBytes} bytes.").ConfigureAwait(false);
+            await TextAsync(context, 413, "Payload too large").ConfigureAwait(false);
             return null;
         }
 
@@ -392,7 +530,7 @@ internal sealed partial class AgentRequestHandler
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxBodyBytes)
             {
-                await ErrorAsync(context, 413, "PayloadTooLargeException", $"The body may be at most {MaxBodyBytes} bytes.").ConfigureAwait(false);
+                await TextAsync(context, 413, "Payload too large").ConfigureAwait(false);
                 return null;
             }
         }
@@ -400,40 +538,23 @@ internal sealed partial class AgentRequestHandler
         return buffer.ToArray();
     }
 
-    private static string? QueryProblem(IQueryCollection query, string[] allowed, bool allowRepeats = false)
+    private const string JsonType = "application/json";
+
+    private static Task TextAsync(HttpContext context, int status, string text) =>
+        BytesAsync(context, status, System.Text.Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
+
+    private static Task BytesAsync(HttpContext context, int status, byte[] body, string contentType)
     {
-        foreach (var (key, values) in query)
-        {
-            if (!allowed.Contains(key, StringComparer.Ordinal))
-            {
-                return $"Unknown query parameter '{Truncate(key)}'. Allowed: {string.Join(", ", allowed)}.";
-            }
-
-            if (values.Count != 1 && !allowRepeats)
-            {
-                return $"The query parameter '{key}' must be given once.";
-            }
-        }
-
-        return null;
-    }
-
-    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "...";
-
-    private static string? Single(IQueryCollection query, string key) =>
-        query.TryGetValue(key, out StringValues values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
-
-    private static Task TextAsync(HttpContext context, string text)
-    {
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(text, context.RequestAborted);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     private static async Task JsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = JsonType;
         using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions))
         {
             writer.WriteStartObject();
@@ -444,22 +565,13 @@ internal sealed partial class AgentRequestHandler
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static Task ErrorAsync(HttpContext context, int status, string type, string message) =>
-        JsonAsync(context, status, w =>
-        {
-            w.WriteString("__type", type);
-            w.WriteString("message", message);
-        });
-
     private static partial class Log
     {
+        // One line per request, refused ones included, at Debug only: an unauthenticated flood must not fill the disk.
         [LoggerMessage(40, LogLevel.Debug, "{Method} {Route} {Status} {ElapsedMs:0.###} ms", EventName = "Request")]
         public static partial void Request(ILogger logger, string method, string route, int status, double elapsedMs);
 
-        [LoggerMessage(41, LogLevel.Information, "{Method} {Route} {Status} {ElapsedMs:0.###} ms", EventName = "RequestFailed")]
-        public static partial void RequestFailed(ILogger logger, string method, string route, int status, double elapsedMs);
-
-        [LoggerMessage(42, LogLevel.Error, "Unhandled failure on {Route} ({Error})", EventName = "Unhandled")]
-        public static partial void Unhandled(ILogger logger, string route, string error);
+        [LoggerMessage(42, LogLevel.Error, "Unhandled failure on {Route} ({Error}); {Suppressed} like it suppressed", EventName = "Unhandled")]
+        public static partial void Unhandled(ILogger logger, string route, string error, long suppressed);
     }
 }

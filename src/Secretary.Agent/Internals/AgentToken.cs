@@ -5,47 +5,57 @@ using Microsoft.Extensions.Logging;
 namespace Secretary.Agent.Internals;
 
 /// <summary>
-/// The SSRF token: from the token file, else the first configured environment variable (a value
-/// or <c>file://path</c>), else a generated one written to a 0600 file. Compared in constant
-/// time (both sides hashed, then <see cref="CryptographicOperations.FixedTimeEquals"/>). A token
-/// read from a file is re-read when the file changes (checked at most once a second).
+/// The SSRF token, found as the AWS agent finds it: the token file (<c>--token-file</c>), else the first set variable of
+/// <c>ssrf_env_variables</c> (a value, or <c>file://path</c>, trimmed), else <c>SECRETARY_TOKEN</c>. With none, the agent
+/// refuses to start, unless it may generate one (development): then a token of its own is written, for this instance
+/// only, into a directory that must be the agent user's and 0700. Compared in constant time (both sides hashed, then
+/// <see cref="CryptographicOperations.FixedTimeEquals"/>). A token read from a file is re-read when the file changes
+/// (checked at most once a second).
 /// </summary>
 internal sealed partial class AgentToken
 {
+    private const string FileScheme = "file://";
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string? _path;
+    private readonly string? _generated;
     private readonly Lock _gate = new();
     private volatile State _state;
 
-    private AgentToken(TimeProvider time, ILogger logger, string? path, string token, string source)
+    private AgentToken(TimeProvider time, ILogger logger, string? path, string token, string source, bool generated = false)
     {
         _time = time;
         _logger = logger;
-        _path = path;
+        _path = generated ? null : path;
+        _generated = generated ? token : null;
         Source = source;
-        _state = new State(Hash(token), time.GetTimestamp(), path is null ? default : Stamp.Of(path));
+        _state = new State(Hash(token), time.GetTimestamp(), _path is null ? default : Stamp.Of(_path));
     }
 
     /// <summary>Where the token came from, for the startup message (never the token).</summary>
-    public string Source { get; }
+    public string Source { get; private set; }
 
-    /// <summary>The file holding the token, when there is one (given, or generated).</summary>
-    public string? FilePath => _path;
+    /// <summary>The file holding the token, when there is one (given, or generated once the port is known).</summary>
+    public string? FilePath { get; private set; }
 
-    public static AgentToken Resolve(SecretaryAgentOptions options, TimeProvider time, ILogger logger, Func<string, string?>? environment = null)
+    /// <summary>True when the token was generated and still has to be written (<see cref="WriteGenerated"/>).</summary>
+    public bool IsGenerated => _generated is not null;
+
+    public static AgentToken Resolve(SecretaryAgentOptions options, bool generateWhenMissing, TimeProvider time, ILogger logger, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         if (!string.IsNullOrWhiteSpace(options.TokenFile))
         {
             var path = Path.GetFullPath(options.TokenFile);
-            WarnIfShared(path, logger);
-            return new AgentToken(time, logger, path, ReadFile(path, "--token-file"), $"file {path}");
+            WarnIfUnsafe(path, logger);
+            return new AgentToken(time, logger, path, ReadFile(path, "--token-file"), $"file {path}") { FilePath = path };
         }
 
-        foreach (var variable in options.SsrfEnvVariables)
+        // The AWS agent's variables in its order, then Secretary's own. A variable set to nothing is passed over: an
+        // empty token would let any request in.
+        foreach (var variable in options.SsrfEnvVariables.Append(AgentDefaults.SecretaryTokenVariable))
         {
             var value = environment(variable);
             if (string.IsNullOrEmpty(value))
@@ -53,19 +63,79 @@ internal sealed partial class AgentToken
                 continue;
             }
 
-            if (value.StartsWith("file://", StringComparison.Ordinal))
+            if (value.StartsWith(FileScheme, StringComparison.Ordinal))
             {
-                var path = Path.GetFullPath(value["file://".Length..]);
-                WarnIfShared(path, logger);
-                return new AgentToken(time, logger, path, ReadFile(path, variable), $"file {path} (from {variable})");
+                var path = Path.GetFullPath(value[FileScheme.Length..]);
+                WarnIfUnsafe(path, logger);
+                return new AgentToken(time, logger, path, ReadFile(path, variable, options), $"file {path} (from {variable})") { FilePath = path };
             }
 
             return new AgentToken(time, logger, null, value, $"environment variable {variable}");
         }
 
-        var generated = Generate();
-        var file = WriteGenerated(generated, environment);
-        return new AgentToken(time, logger, file, generated, $"generated, written to {file}");
+        if (!generateWhenMissing)
+        {
+            // As the AWS agent says it (Rust's NotPresent), then where else a token may come from.
+            throw new AgentConfigurationException(
+                $"Could not read SSRF token variable(s) [{string.Join(", ", options.SsrfEnvVariables.Select(v => $"\"{v}\""))}]: environment variable not found"
+                + $" (set one of them, {AgentDefaults.SecretaryTokenVariable} or --token-file; serve --dev generates a token)");
+        }
+
+        return new AgentToken(time, logger, null, Generate(), "generated", generated: true);
+    }
+
+    /// <summary>
+    /// Writes the generated token for the agent on <paramref name="port"/> to <c>$XDG_RUNTIME_DIR/secretary/token-PORT</c>
+    /// (else <c>~/.secretary/token-PORT</c>), one file per instance, never in a shared temporary directory.
+    /// </summary>
+    public void WriteGenerated(int port, Func<string, string?>? environment = null)
+    {
+        if (_generated is null)
+        {
+            return;
+        }
+
+        var directory = GeneratedTokenDirectory(environment ?? Environment.GetEnvironmentVariable);
+        var path = Path.Combine(directory, "token-" + port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        PrivateFiles.WriteAtomically(path, Encoding.UTF8.GetBytes(_generated));
+        FilePath = path;
+        Source = $"generated, written to {path}";
+    }
+
+    /// <summary>Removes the generated token's file when it still holds this instance's token.</summary>
+    public void DeleteGenerated()
+    {
+        if (_generated is null || FilePath is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (File.Exists(FilePath) && File.ReadAllText(FilePath).Trim() == _generated)
+            {
+                File.Delete(FilePath);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.TokenReloadFailed(_logger, FilePath, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>The private directory for generated tokens; refused when another user could reach into it.</summary>
+    public static string GeneratedTokenDirectory(Func<string, string?> environment)
+    {
+        var runtime = environment("XDG_RUNTIME_DIR");
+        var home = environment("HOME");
+        var directory = !string.IsNullOrEmpty(runtime) && Path.IsPathFullyQualified(runtime) && Directory.Exists(runtime)
+            ? Path.Combine(runtime, "secretary")
+            : !string.IsNullOrEmpty(home) && Path.IsPathFullyQualified(home)
+                ? Path.Combine(home, ".secretary")
+                : throw new AgentConfigurationException(
+                    "Cannot write a generated token: neither XDG_RUNTIME_DIR nor HOME is set (a shared temporary directory is never used); set a token variable or --token-file.");
+        PrivateFiles.EnsurePrivateDirectory(directory);
+        return directory;
     }
 
     /// <summary>True when <paramref name="candidate"/> is the token. Constant time in the candidate's content.</summary>
@@ -124,23 +194,37 @@ internal sealed partial class AgentToken
         }
     }
 
-    /// <summary>A token other local users can read is no token: say so (the file is the operator's, so it is not changed).</summary>
-    private static void WarnIfShared(string path, ILogger logger)
+    /// <summary>
+    /// A token that another local user can replace or read is no token: say so (the file is the operator's, so it is not
+    /// changed). Group read is fine: the AWS agent's install shares its token with a reader group (0640).
+    /// </summary>
+    private static void WarnIfUnsafe(string path, ILogger logger)
     {
-        if (OperatingSystem.IsWindows() || !File.Exists(path))
+        if (!UnixNative.IsSupported || UnixNative.Inspect(path) is not { } file)
         {
             return;
         }
 
-        const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & Others) != 0)
+        if (file.IsSymbolicLink)
         {
-            Log.TokenFileShared(logger, path, Convert.ToString((int)mode, 8));
+            Log.TokenFileUnsafe(logger, path, "is a symbolic link (whoever controls its target controls the token)");
+            return;
+        }
+
+        var me = UnixNative.EffectiveUserId();
+        if (file.Owner != me && file.Owner != 0)
+        {
+            Log.TokenFileUnsafe(logger, path, $"is owned by another user (uid {file.Owner})");
+        }
+
+        const UnixFileMode Loose = UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if ((file.Mode & Loose) != 0)
+        {
+            Log.TokenFileUnsafe(logger, path, $"can be read or written by other users (mode {Convert.ToString((int)file.Mode, 8)}; chmod 600 or 640 it)");
         }
     }
 
-    private static string ReadFile(string path, string source)
+    private static string ReadFile(string path, string source, SecretaryAgentOptions? options = null)
     {
         string token;
         try
@@ -149,7 +233,17 @@ internal sealed partial class AgentToken
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new AgentConfigurationException($"Cannot read the token file '{path}' ({source}): {ex.GetType().Name}.", ex);
+            var reason = ex switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
+                UnauthorizedAccessException => "Permission denied",
+                _ => ex.GetType().Name,
+            };
+            throw new AgentConfigurationException(
+                options is null
+                    ? $"Cannot read the token file '{path}' ({source}): {reason}."
+                    : $"Could not read SSRF token variable(s) [{string.Join(", ", options.SsrfEnvVariables.Select(v => $"\"{v}\""))}]: {reason} ({source}: {path})",
+                ex);
         }
 
         return token.Length == 0 ? throw new AgentConfigurationException($"The token file '{path}' ({source}) is empty.") : token;
@@ -157,43 +251,6 @@ internal sealed partial class AgentToken
 
     private static string Generate() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static string WriteGenerated(string token, Func<string, string?> environment)
-    {
-        var runtime = environment("XDG_RUNTIME_DIR");
-        var home = environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var directory = !string.IsNullOrEmpty(runtime) && Directory.Exists(runtime)
-            ? Path.Combine(runtime, "secretary")
-            : Path.Combine(string.IsNullOrEmpty(home) ? Path.GetTempPath() : home, ".secretary");
-        var unix = !OperatingSystem.IsWindows();
-        if (unix)
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var path = Path.Combine(directory, "token");
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (unix)
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(path, options))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(token));
-        }
-
-        if (unix)
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // also when the file already existed
-        }
-
-        return path;
-    }
 
     private static byte[] Hash(string token)
     {
@@ -226,8 +283,8 @@ internal sealed partial class AgentToken
         [LoggerMessage(20, LogLevel.Information, "The token file {Path} changed; the new token is in force", EventName = "TokenReloaded")]
         public static partial void TokenReloaded(ILogger logger, string path);
 
-        [LoggerMessage(22, LogLevel.Warning, "The token file {Path} can be read or written by other users (mode {Mode}); chmod 600 it", EventName = "TokenFileShared")]
-        public static partial void TokenFileShared(ILogger logger, string path, string mode);
+        [LoggerMessage(22, LogLevel.Warning, "The token file {Path} {Problem}", EventName = "TokenFileUnsafe")]
+        public static partial void TokenFileUnsafe(ILogger logger, string path, string problem);
 
         [LoggerMessage(21, LogLevel.Warning, "The token file {Path} cannot be re-read ({Error}); keeping the last token", EventName = "TokenReloadFailed")]
         public static partial void TokenReloadFailed(ILogger logger, string path, string error);

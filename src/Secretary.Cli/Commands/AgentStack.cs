@@ -25,13 +25,7 @@ internal sealed class AgentStack : IAsyncDisposable
         ISecretStore store;
         if (dev)
         {
-            seed ??= Path.Combine("samples", "dev-secrets.json");
-            if (!File.Exists(seed))
-            {
-                throw new FileNotFoundException($"The development secrets file '{Path.GetFullPath(seed)}' does not exist; run from the repository root or pass --seed FILE.", seed);
-            }
-
-            local = await LocalAws.StartAsync(emulatorPort, seed, cancellationToken: cancellationToken).ConfigureAwait(false);
+            local = await LocalAws.StartDevAsync(emulatorPort, seed, cancellationToken).ConfigureAwait(false);
             store = local.Store;
             options.Store = "aws";
             options.Region = LocalAws.Region;
@@ -39,7 +33,7 @@ internal sealed class AgentStack : IAsyncDisposable
         }
         else
         {
-            store = StoreFactory.Create(options.Store, options.Region, options.FallbackRegions, options.EndpointUrl);
+            store = StoreFactory.Create(options.Store, options.Region, options.FallbackRegions, options.EndpointUrl, options.CredentialsFilePath);
         }
 
         try
@@ -61,8 +55,16 @@ internal sealed class AgentStack : IAsyncDisposable
     public async Task PrintBannerAsync(TextWriter output)
     {
         var url = Agent.Address.ToString().TrimEnd('/');
-        var tokenExpression = Agent.TokenFile is { } file ? $"$(cat {file})" : "$SECRETARY_TOKEN";
+        var tokenExpression = Agent.TokenFile is { } file ? $"$(cat {file})" : "$AWS_TOKEN";
+
+        // The AWS agent's start line first: harnesses written for it wait for "listening on http://127.0.0.1:PORT".
+        await output.WriteLineAsync($"Agent/{SecretaryAgentHost.Version} listening on {url}").ConfigureAwait(false);
         await output.WriteLineAsync($"agent: {url}").ConfigureAwait(false);
+        if (Agent.UnixSocket is { } socket)
+        {
+            await output.WriteLineAsync($"unix socket: {socket}").ConfigureAwait(false);
+        }
+
         await output.WriteLineAsync($"token: {Agent.TokenSource}").ConfigureAwait(false);
         if (Emulator is not null)
         {

@@ -17,6 +17,33 @@ internal static class CliErrors
         _ => Unexpected,
     };
 
+    /// <summary>
+    /// Runs the agent as the AWS agent runs: a configuration it refuses (the message alone on stderr, word for word) or
+    /// a failure to start is exit code 1.
+    /// </summary>
+    public static async Task<int> RunServeAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Secretary.Agent.AgentConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return Unexpected;
+        }
+        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException or null)
+        {
+            await Console.Error.WriteLineAsync($"Could not bind: {ex.Message}").ConfigureAwait(false);
+            return Unexpected;
+        }
+        catch (Exception ex) when (ex is SecretaryException or ArgumentException or FileNotFoundException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return Unexpected;
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/>, turning every failure into one line on stderr and its exit code.</summary>
     public static async Task<int> RunAsync(Func<Task<int>> action)
     {

@@ -16,10 +16,15 @@ internal static class EmulatorCommand
         var secretKey = new Option<string>("--secret-key") { Description = "Secret access key requests must be signed with.", DefaultValueFactory = _ => "test" };
         var region = new Option<string>("--region") { Description = "Default region (for the seed file).", DefaultValueFactory = _ => "us-east-1" };
         var verbose = new Option<bool>("--verbose") { Description = "Log every call (operation and outcome, never values)." };
+        var rotationFunctions = new Option<string[]>("--rotation-function")
+        {
+            Description = "A rotation function a RotationLambdaARN may name: NAME=http://127.0.0.1:PORT/ or NAME=cmd:PATH (repeat for more).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
 
         var command = new Command("emulator", "Run the local Secrets Manager emulator (AWS CLI and SDKs work with --endpoint-url).")
         {
-            port, seed, data, accessKey, secretKey, region, verbose,
+            port, seed, data, accessKey, secretKey, region, verbose, rotationFunctions,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -32,6 +37,17 @@ internal static class EmulatorCommand
                 SecretKey = parse.GetValue(secretKey)!,
                 DefaultRegion = parse.GetValue(region)!,
             };
+            foreach (var function in parse.GetValue(rotationFunctions) ?? [])
+            {
+                var separator = function.IndexOf('=', StringComparison.Ordinal);
+                if (separator <= 0)
+                {
+                    await Console.Error.WriteLineAsync($"secretary emulator: --rotation-function '{function}' is not NAME=http://127.0.0.1:PORT/ or NAME=cmd:PATH.").ConfigureAwait(false);
+                    return 1;
+                }
+
+                options.RotationFunctions[function[..separator]] = function[(separator + 1)..];
+            }
 
             using var loggerFactory = LoggerFactory.Create(logging => logging
                 .AddSimpleConsole(console => console.SingleLine = true)
@@ -53,6 +69,11 @@ internal static class EmulatorCommand
                 Console.WriteLine($"Secrets Manager emulator listening on {server.Endpoint} (region {options.DefaultRegion}, access key {options.AccessKey}).");
                 Console.WriteLine($"  aws --endpoint-url {server.Endpoint.ToString().TrimEnd('/')} secretsmanager list-secrets");
                 Console.WriteLine($"  admin: {server.Endpoint}_emulator/requests");
+                foreach (var (name, target) in options.RotationFunctions)
+                {
+                    Console.WriteLine($"  rotation function {name}: {target}");
+                }
+
                 try
                 {
                     await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);

@@ -13,11 +13,11 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var dev = new Option<bool>("--dev") { Description = "Development mode: an in-process emulator seeded from samples/dev-secrets.json, the AWS store pointed at it." };
+        var dev = new Option<bool>("--dev") { Description = "Development mode: an in-process emulator seeded with the built-in sample secrets (samples/dev-secrets.json), the AWS store pointed at it." };
         var port = new Option<int?>("--port") { Description = "The port to listen on (default 2773)." };
         var bind = new Option<string?>("--bind") { Description = "The address to bind (default 127.0.0.1)." };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a non-loopback --bind address." };
-        var config = new Option<string?>("--config") { Description = "A TOML file with the AWS agent's keys (http_port, ttl_seconds, ...) and Secretary's." };
+        var config = new Option<string?>("--config", "-c") { Description = "A TOML file with the AWS agent's keys (http_port, ttl_seconds, ...) and Secretary's." };
         var tokenFile = new Option<string?>("--token-file") { Description = "A file holding the token clients must send." };
         var store = new Option<string?>("--store") { Description = "The store: aws (default) or file:PATH." };
         var region = new Option<string?>("--region") { Description = "The AWS region." };
@@ -25,14 +25,15 @@ internal static class ServeCommand
         var ttl = new Option<int?>("--ttl") { Description = "Seconds a secret stays fresh (default 300)." };
         var emulatorPort = new Option<int>("--emulator-port") { Description = "With --dev: the emulator's port.", DefaultValueFactory = _ => 4566 };
         var required = new Option<string[]>("--required-secret") { Description = "A secret warmed at start; /readyz waits for it (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var seed = new Option<string?>("--seed") { Description = "With --dev: the secrets file to seed the emulator with (default samples/dev-secrets.json)." };
+        var seed = new Option<string?>("--seed") { Description = "With --dev: a secrets file to seed the emulator with instead of the built-in samples." };
         var redis = new Option<string?>("--redis") { Description = "A Redis fleet backplane: HOST:PORT or a connection string (password=...,ssl=true); new versions reach every agent at once." };
+        var unixSocket = new Option<string?>("--unix-socket") { Description = "Also listen on this Unix-domain socket (its directory 0700, the socket 0660)." };
         var command = new Command("serve", "Run the agent: a local HTTP endpoint serving secrets from one shared cache (a drop-in for the AWS Secrets Manager Agent).")
         {
-            dev, port, bind, allowRemote, config, tokenFile, store, region, endpoint, ttl, emulatorPort, required, seed, redis,
+            dev, port, bind, allowRemote, config, tokenFile, store, region, endpoint, ttl, emulatorPort, required, seed, redis, unixSocket,
         };
 
-        command.SetAction((result, cancellationToken) => CliErrors.RunAsync(async () =>
+        command.SetAction((result, cancellationToken) => CliErrors.RunServeAsync(async () =>
         {
             var options = new SecretaryAgentOptions();
             if (result.GetValue(config) is { } path)
@@ -55,6 +56,8 @@ internal static class ServeCommand
             options.EndpointUrl = result.GetValue(endpoint) ?? options.EndpointUrl;
             options.TtlSeconds = result.GetValue(ttl) ?? options.TtlSeconds;
             options.Redis = result.GetValue(redis) ?? options.Redis;
+            options.UnixSocket = result.GetValue(unixSocket) ?? options.UnixSocket;
+            options.GenerateToken |= result.GetValue(dev);
             if (result.GetValue(required) is { Length: > 0 } requiredSecrets)
             {
                 options.RequiredSecrets = [.. requiredSecrets];

@@ -11,11 +11,13 @@ internal static class StatsCommand
     {
         var agent = new Option<string>("--agent") { Description = "The agent's URL.", DefaultValueFactory = _ => "http://127.0.0.1:2773" };
         var json = new Option<bool>("--json") { Description = "Print the document as JSON instead of a table." };
+        var client = new AgentClientOptions();
         var command = new Command("stats", "Print a running agent's cache statistics.") { agent, json };
+        client.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.RunAsync(async () =>
         {
-            using var client = new AgentClient(result.GetValue(agent)!, tokenFile: null);
-            using var stats = await client.GetStatsAsync(cancellationToken).ConfigureAwait(false);
+            using var reader = client.Create(result.GetValue(agent)!, result);
+            using var stats = JsonDocument.Parse(await reader.GetAgentStatsAsync(cancellationToken).ConfigureAwait(false));
             await Console.Out.WriteLineAsync(result.GetValue(json) ? stats.RootElement.GetRawText() : Table(stats.RootElement)).ConfigureAwait(false);
             return 0;
         }));

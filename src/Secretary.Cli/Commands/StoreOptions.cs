@@ -79,9 +79,10 @@ internal sealed class StoreOptions
     /// <param name="fallbackRegions">Fallback regions as <c>REGION</c> or <c>REGION=ENDPOINT_URL</c>, in order.</param>
     /// <param name="endpointUrl">The endpoint override, or null.</param>
     /// <param name="profile">The shared-config profile, or null.</param>
-    public static AwsSecretsManagerStore CreateAws(string? region, IEnumerable<string> fallbackRegions, string? endpointUrl, string? profile)
+    /// <param name="credentials">Credentials to use instead of the SDK's chain, or null.</param>
+    public static AwsSecretsManagerStore CreateAws(string? region, IEnumerable<string> fallbackRegions, string? endpointUrl, string? profile, Amazon.Runtime.AWSCredentials? credentials = null)
     {
-        var options = new AwsSecretsManagerStoreOptions { Region = region, ServiceUrl = endpointUrl, Profile = profile };
+        var options = new AwsSecretsManagerStoreOptions { Region = region, ServiceUrl = endpointUrl, Profile = profile, Credentials = credentials };
         foreach (var fallback in fallbackRegions)
         {
             options.FallbackRegions.Add(AwsFallbackRegion.Parse(fallback));

@@ -67,6 +67,34 @@ internal sealed class LocalAws : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the backend of <c>secretary serve --dev</c>: the emulator seeded from <paramref name="seedFile"/>, or, when it is
+    /// null, from the sample secrets embedded in the CLI (<see cref="DevSeed"/>), so it works from any directory.
+    /// </summary>
+    /// <param name="port">The loopback port; 0 for a free one.</param>
+    /// <param name="seedFile">A seed file that replaces the embedded samples, or null.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The emulator and its store; dispose to stop both.</returns>
+    /// <exception cref="FileNotFoundException"><paramref name="seedFile"/> does not exist.</exception>
+    public static async Task<LocalAws> StartDevAsync(int port, string? seedFile, CancellationToken cancellationToken = default)
+    {
+        if (seedFile is not null && !File.Exists(seedFile))
+        {
+            throw new FileNotFoundException($"The seed file '{Path.GetFullPath(seedFile)}' does not exist; omit --seed to use the built-in sample secrets.", seedFile);
+        }
+
+        var local = await StartAsync(port, seedFile, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (seedFile is null)
+        {
+            foreach (var (name, value) in DevSeed.Read())
+            {
+                local.Emulator.PutSecret(name, value);
+            }
+        }
+
+        return local;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -25,6 +25,7 @@ internal static class EmulatorConstants
     public const int MaxVersionsKept = 100;
     public const int DefaultRecoveryWindowDays = 30;
     public const int DefaultPasswordLength = 32;
+    public static readonly TimeSpan DefaultRotationStepTimeout = TimeSpan.FromMinutes(5);
 
     public const string Current = "AWSCURRENT";
     public const string Previous = "AWSPREVIOUS";

@@ -48,9 +48,10 @@ internal static class PasswordGenerator
         AddClass(!excludeUppercase, Uppercase);
         AddClass(!excludeNumbers, Digits);
         AddClass(!excludePunctuation, Punctuation);
-        AddClass(includeSpace, " ");
 
-        if (classes.Count == 0)
+        // The space is an optional character, never a required type (a length-4 password with IncludeSpace is valid).
+        var optional = includeSpace && !exclude.Contains(' ', StringComparison.Ordinal) ? " " : string.Empty;
+        if (classes.Count == 0 && optional.Length == 0)
         {
             throw EmulatorException.InvalidParameter("The password can't be generated: every character type is excluded.");
         }
@@ -61,7 +62,7 @@ internal static class PasswordGenerator
                 $"The PasswordLength {length} is too short to include each of the {classes.Count} required character types.");
         }
 
-        var all = string.Concat(classes);
+        var all = string.Concat(classes) + optional;
         var chars = new char[length];
         var position = 0;
         if (requireEachIncludedType)

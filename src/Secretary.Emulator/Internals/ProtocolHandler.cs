@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Secretary.Emulator.Internals;
@@ -18,9 +17,8 @@ internal sealed partial class ProtocolHandler
     private readonly SecretOperations _operations;
     private readonly SigV4Verifier _verifier;
     private readonly RequestCounter _counter;
-    private readonly FaultInjector _faults;
-    private readonly TimeProvider _timeProvider;
-    private readonly CancellationToken _stopping;
+    private readonly FaultGate _gate;
+    private readonly StsEndpoint _sts;
     private readonly ILogger _logger;
     private int _inFlight;
 
@@ -28,17 +26,15 @@ internal sealed partial class ProtocolHandler
         SecretOperations operations,
         SigV4Verifier verifier,
         RequestCounter counter,
-        FaultInjector faults,
-        TimeProvider timeProvider,
-        CancellationToken stopping,
+        FaultGate gate,
+        StsEndpoint sts,
         ILogger logger)
     {
         _operations = operations;
         _verifier = verifier;
         _counter = counter;
-        _faults = faults;
-        _timeProvider = timeProvider;
-        _stopping = stopping;
+        _gate = gate;
+        _sts = sts;
         _logger = logger;
     }
 
@@ -61,6 +57,12 @@ internal sealed partial class ProtocolHandler
     private async Task HandleCoreAsync(HttpContext context)
     {
         var request = context.Request;
+        if (StsEndpoint.Handles(request))
+        {
+            await _sts.HandleAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         if (!HttpMethods.IsPost(request.Method) || request.Path != "/")
         {
             await WriteErrorAsync(context, new EmulatorException("UnknownOperationException", "Only POST / is served; send awsJson1_1 requests with an X-Amz-Target header.", 404)).ConfigureAwait(false);
@@ -75,17 +77,13 @@ internal sealed partial class ProtocolHandler
 
         try
         {
-            var body = await ReadBodyAsync(context).ConfigureAwait(false);
-            if (!await ApplyFaultsAsync(context, operation).ConfigureAwait(false))
+            var body = await RequestBody.ReadAsync(context).ConfigureAwait(false);
+            if (!await _gate.PassAsync(context, operation, WriteErrorAsync).ConfigureAwait(false))
             {
                 return;
             }
 
-            var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
-            var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-            var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
-            var rawQuery = queryStart < 0 ? string.Empty : rawTarget[(queryStart + 1)..];
-            var region = _verifier.Verify(request.Method, rawPath, rawQuery, name => HeaderValue(request, name), body);
+            var region = RequestBody.VerifySignature(_verifier, context, EmulatorConstants.ServiceName, body);
 
             var contentType = request.ContentType ?? string.Empty;
             var mediaType = contentType.Split(';')[0].Trim();
@@ -104,7 +102,7 @@ internal sealed partial class ProtocolHandler
             }
 
             var input = ParseBody(body);
-            var response = _operations.Invoke(operation, region, input);
+            var response = await _operations.InvokeAsync(operation, region, input, _gate.Stopping).ConfigureAwait(false);
             Log.Handled(_logger, operation, region, 200);
             await WriteJsonAsync(context, 200, response.ToJsonString(ResponseJson)).ConfigureAwait(false);
         }
@@ -114,7 +112,14 @@ internal sealed partial class ProtocolHandler
             Log.Refused(_logger, operation, ex.Type, ex.StatusCode);
             await WriteErrorAsync(context, ex).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        catch (BadHttpRequestException ex)
+        {
+            // A malformed chunked body, a body cut short: the client's mistake, answered as one.
+            _counter.CountFailed();
+            Log.Refused(_logger, operation, "SerializationException", ex.StatusCode);
+            await WriteErrorAsync(context, EmulatorException.Serialization("The request body could not be read: it is malformed or incomplete.")).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _gate.Stopping.IsCancellationRequested)
         {
             context.Abort();
         }
@@ -126,90 +131,12 @@ internal sealed partial class ProtocolHandler
         }
     }
 
-    /// <summary>Applies the fault rule of <paramref name="operation"/>; returns false when the call was answered (or dropped) by a fault.</summary>
-    private async Task<bool> ApplyFaultsAsync(HttpContext context, string operation)
-    {
-        var rule = _faults.RuleFor(operation);
-        if (rule.LatencyMs <= 0 && !rule.Hang && !rule.DropConnection && !rule.Outage && !rule.Throttle && rule.ErrorRate <= 0)
-        {
-            return true;
-        }
+    private static readonly JsonDocumentOptions BodyOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
-        if (rule.LatencyMs > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(rule.LatencyMs), _timeProvider, linked.Token).ConfigureAwait(false);
-        }
-
-        if (rule.Hang)
-        {
-            _counter.CountFaulted();
-            Log.Faulted(_logger, operation, "hang");
-            await Task.Delay(Timeout.InfiniteTimeSpan, _timeProvider, linked.Token).ConfigureAwait(false);
-            return false;
-        }
-
-        if (rule.DropConnection)
-        {
-            _counter.CountFaulted();
-            Log.Faulted(_logger, operation, "drop");
-            context.Abort();
-            return false;
-        }
-
-        EmulatorException? injected = null;
-        if (rule.Outage)
-        {
-            injected = new EmulatorException("ServiceUnavailable", "The service is unavailable (emulated outage).", 503);
-        }
-        else if (rule.Throttle)
-        {
-            injected = new EmulatorException("ThrottlingException", "Rate exceeded", 400);
-        }
-        else if (_faults.Fires(rule))
-        {
-            var type = rule.ErrorType ?? "InternalServiceError";
-            injected = new EmulatorException(type, $"Injected {type} (emulated fault).", FaultInjector.StatusOf(type));
-        }
-
-        if (injected is null)
-        {
-            return true;
-        }
-
-        _counter.CountFaulted();
-        Log.Faulted(_logger, operation, injected.Type);
-        await WriteErrorAsync(context, injected).ConfigureAwait(false);
-        return false;
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
-    {
-        var request = context.Request;
-        if (request.ContentLength > EmulatorConstants.MaxRequestBodyBytes)
-        {
-            throw TooLarge();
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > EmulatorConstants.MaxRequestBodyBytes)
-            {
-                throw TooLarge();
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static EmulatorException TooLarge() =>
-        new("RequestEntityTooLargeException", $"The request body is larger than {EmulatorConstants.MaxRequestBodyBytes} bytes.", 413);
-
+    /// <summary>
+    /// Parses the body as one JSON object. Invalid UTF-8, a duplicate member, a lone UTF-16 surrogate escape
+    /// (<c>"\ud800"</c>) anywhere, or anything but an object is a <c>SerializationException</c>, before any operation runs.
+    /// </summary>
     private static JsonObject ParseBody(byte[] body)
     {
         if (body.Length == 0)
@@ -223,26 +150,56 @@ internal sealed partial class ProtocolHandler
             throw EmulatorException.Serialization("The request body is not valid UTF-8.");
         }
 
+        JsonObject json;
         try
         {
-            return JsonNode.Parse(body) as JsonObject
+            json = JsonNode.Parse(body, documentOptions: BodyOptions) as JsonObject
                 ?? throw EmulatorException.Serialization("The request body must be a JSON object.");
         }
-        catch (JsonException)
+        catch (JsonException ex) when (ex.Message.StartsWith("Duplicate", StringComparison.Ordinal))
+        {
+            throw EmulatorException.Serialization("The request body has a duplicate member.");
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw EmulatorException.Serialization("The request body is not valid JSON.");
         }
+
+        RequireWellFormedStrings(json);
+        return json;
     }
 
-    private static string? HeaderValue(HttpRequest request, string name)
+    /// <summary>Decodes every string once, so a lone surrogate is refused here and not half-way through an operation.</summary>
+    private static void RequireWellFormedStrings(JsonNode? node)
     {
-        if (name.Equals("host", StringComparison.OrdinalIgnoreCase))
+        switch (node)
         {
-            return request.Host.Value;
-        }
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    RequireWellFormedStrings(value);
+                }
 
-        var values = request.Headers[name];
-        return values.Count == 0 ? null : string.Join(',', values.Select(v => v?.Trim()));
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    RequireWellFormedStrings(item);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    _ = value.GetValue<string>();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw EmulatorException.Serialization("The request body has a string that is not valid UTF-16 (a lone surrogate escape).");
+                }
+
+                break;
+        }
     }
 
     internal static async Task WriteErrorAsync(HttpContext context, EmulatorException error)
@@ -273,9 +230,6 @@ internal sealed partial class ProtocolHandler
 
         [LoggerMessage(EventId = 2, EventName = "Refused", Level = LogLevel.Information, Message = "{Operation} refused with {ErrorType} ({StatusCode})")]
         public static partial void Refused(ILogger logger, string operation, string errorType, int statusCode);
-
-        [LoggerMessage(EventId = 3, EventName = "Faulted", Level = LogLevel.Information, Message = "{Operation} answered by injected fault {Fault}")]
-        public static partial void Faulted(ILogger logger, string operation, string fault);
 
         [LoggerMessage(EventId = 4, EventName = "Crashed", Level = LogLevel.Error, Message = "{Operation} failed with an unexpected {ExceptionType}")]
         public static partial void Crashed(ILogger logger, string operation, string exceptionType);

@@ -10,11 +10,19 @@ namespace Secretary.Emulator.Internals;
 /// </summary>
 internal sealed class RequestInput
 {
-    private readonly JsonObject _body;
+    /// <summary>Members whose values the service never repeats in a message (the model's sensitive shapes).</summary>
+    private static readonly HashSet<string> Sensitive = new(StringComparer.Ordinal) { "SecretString", "SecretBinary" };
 
-    public RequestInput(JsonObject body, IReadOnlyCollection<string> members)
+    private readonly JsonObject _body;
+    private readonly string? _path;
+
+    /// <param name="body">The JSON object.</param>
+    /// <param name="members">The members it may have.</param>
+    /// <param name="path">Where it sits in the request, for messages (for example <c>Filters.2.member</c>); none for the body.</param>
+    public RequestInput(JsonObject body, IReadOnlyCollection<string> members, string? path = null)
     {
         _body = body;
+        _path = path;
         foreach (var property in body)
         {
             if (!members.Contains(property.Key))
@@ -31,7 +39,7 @@ internal sealed class RequestInput
         var node = _body[name];
         if (node is null)
         {
-            return required ? throw Null(name) : null;
+            return required ? throw Null(Where(name)) : null;
         }
 
         if (node.GetValueKind() != JsonValueKind.String)
@@ -40,11 +48,23 @@ internal sealed class RequestInput
         }
 
         var value = node.GetValue<string>();
-        CheckLength(name, value.Length, min, max);
+        CheckLength(Where(name), value.Length, min, max, value);
         return value;
     }
 
     public string Required(string name, int min, int max) => String(name, min, max, required: true)!;
+
+    /// <summary>A string member of an enum shape; another value is the service's enum <c>ValidationException</c>.</summary>
+    public string? Enum(string name, IReadOnlyList<string> allowed)
+    {
+        var value = String(name, 0, int.MaxValue);
+        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            throw EmulatorException.Validation(Constraint(Where(name), value, $"Member must satisfy enum value set: [{string.Join(", ", allowed)}]"));
+        }
+
+        return value;
+    }
 
     public bool? Bool(string name)
     {
@@ -84,12 +104,12 @@ internal sealed class RequestInput
 
         if (number < min)
         {
-            throw EmulatorException.Validation($"Value at '{Camel(name)}' failed to satisfy constraint: Member must have value greater than or equal to {min}");
+            throw EmulatorException.Validation($"Value '{number}' at '{Camel(Where(name))}' failed to satisfy constraint: Member must have value greater than or equal to {min}");
         }
 
         if (number > max)
         {
-            throw EmulatorException.Validation($"Value at '{Camel(name)}' failed to satisfy constraint: Member must have value less than or equal to {max}");
+            throw EmulatorException.Validation($"Value '{number}' at '{Camel(Where(name))}' failed to satisfy constraint: Member must have value less than or equal to {max}");
         }
 
         return number;
@@ -113,7 +133,7 @@ internal sealed class RequestInput
             throw EmulatorException.Serialization($"Member {name} is not valid base64.");
         }
 
-        CheckLength(name, bytes.Length, min, max);
+        CheckLength(Where(name), bytes.Length, min, max);
         return bytes;
     }
 
@@ -122,7 +142,7 @@ internal sealed class RequestInput
         var node = _body[name];
         if (node is null)
         {
-            return required ? throw Null(name) : null;
+            return required ? throw Null(Where(name)) : null;
         }
 
         if (node is not JsonArray array)
@@ -130,7 +150,7 @@ internal sealed class RequestInput
             throw EmulatorException.Serialization($"Expected a list for member {name}.");
         }
 
-        CheckLength(name, array.Count, minCount, maxCount);
+        CheckLength(Where(name), array.Count, minCount, maxCount, ListText(array));
         return array;
     }
 
@@ -151,7 +171,7 @@ internal sealed class RequestInput
             }
 
             var value = item.GetValue<string>();
-            CheckLength(name + ".member", value.Length, itemMin, itemMax);
+            CheckLength($"{Where(name)}.{list.Count + 1}.member", value.Length, itemMin, itemMax, value);
             list.Add(value);
         }
 
@@ -169,21 +189,35 @@ internal sealed class RequestInput
         return node as JsonObject ?? throw EmulatorException.Serialization($"Expected a structure for member {name}.");
     }
 
-    public static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
+    /// <summary>The member path as the service writes it: each segment starts lower case (<c>filters.1.member.key</c>).</summary>
+    public static string Camel(string name) =>
+        string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+
+    /// <summary>The path of <paramref name="name"/> in the request.</summary>
+    public string Where(string name) => _path is null ? name : _path + "." + name;
 
     private static EmulatorException Null(string name) =>
         EmulatorException.Validation($"Value null at '{Camel(name)}' failed to satisfy constraint: Member must not be null");
 
-    private static void CheckLength(string name, int length, int min, int max)
+    /// <summary>The service's wording: <c>Value 'x' at 'member' failed to satisfy constraint: …</c>; a sensitive value is left out.</summary>
+    public static string Constraint(string name, string? value, string constraint) =>
+        value is null || Sensitive.Contains(name.Split('.')[0])
+            ? $"Value at '{Camel(name)}' failed to satisfy constraint: {constraint}"
+            : $"Value '{value}' at '{Camel(name)}' failed to satisfy constraint: {constraint}";
+
+    private static string ListText(JsonArray array) =>
+        "[" + string.Join(", ", array.Select(n => n is JsonValue v && v.TryGetValue<string>(out var text) ? text : n?.ToJsonString())) + "]";
+
+    private static void CheckLength(string name, int length, int min, int max, string? value = null)
     {
         if (length < min)
         {
-            throw EmulatorException.Validation($"Value at '{Camel(name)}' failed to satisfy constraint: Member must have length greater than or equal to {min}");
+            throw EmulatorException.Validation(Constraint(name, value, $"Member must have length greater than or equal to {min}"));
         }
 
         if (length > max)
         {
-            throw EmulatorException.Validation($"Value at '{Camel(name)}' failed to satisfy constraint: Member must have length less than or equal to {max}");
+            throw EmulatorException.Validation(Constraint(name, value, $"Member must have length less than or equal to {max}"));
         }
     }
 }

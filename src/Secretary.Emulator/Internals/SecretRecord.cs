@@ -11,6 +11,9 @@ internal sealed class SecretRecord
 
     public string? Description { get; set; }
 
+    /// <summary>Gets or sets the partner type of a managed external secret (the <c>Type</c> member), stored and echoed.</summary>
+    public string? Type { get; set; }
+
     public string? KmsKeyId { get; set; }
 
     public DateTimeOffset CreatedDate { get; set; }
@@ -25,7 +28,8 @@ internal sealed class SecretRecord
     /// <summary>Gets or sets when the secret is purged for good.</summary>
     public DateTimeOffset? DeletionDate { get; set; }
 
-    public bool RotationEnabled { get; set; }
+    /// <summary>Gets or sets whether rotation is on; null until rotation was first configured (the service then leaves the member out).</summary>
+    public bool? RotationEnabled { get; set; }
 
     public string? RotationLambdaArn { get; set; }
 
@@ -35,7 +39,26 @@ internal sealed class SecretRecord
 
     public DateTimeOffset? NextRotationDate { get; set; }
 
-    public List<SecretTag> Tags { get; set; } = [];
+    /// <summary>Gets or sets the <c>ExternalSecretRotationMetadata</c> given to RotateSecret (key/value items), stored and echoed.</summary>
+    public List<SecretTag>? ExternalRotationMetadata { get; set; }
+
+    public string? ExternalRotationRoleArn { get; set; }
+
+    /// <summary>Gets or sets the tags; null until the secret was first tagged (then <c>Tags: []</c> stays after the last is removed).</summary>
+    public List<SecretTag>? Tags { get; set; }
+
+    /// <summary>Gets or sets the resource policy (IAM policy JSON as given), or null.</summary>
+    public string? ResourcePolicy { get; set; }
+
+    /// <summary>Gets or sets the region of the primary secret: this secret's own region on a primary with replicas, the
+    /// primary's on a replica, null when the secret is not replicated.</summary>
+    public string? PrimaryRegion { get; set; }
+
+    /// <summary>Gets or sets the replicas of a primary secret, in the order they were added.</summary>
+    public List<ReplicaRecord>? Replicas { get; set; }
+
+    /// <summary>Gets a value indicating whether this is a read-only replica of a secret in another region.</summary>
+    public bool IsReplica => PrimaryRegion is not null && !string.Equals(PrimaryRegion, Region, StringComparison.Ordinal);
 
     /// <summary>Gets or sets the versions, oldest first.</summary>
     public List<SecretVersion> Versions { get; set; } = [];

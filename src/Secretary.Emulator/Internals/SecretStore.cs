@@ -11,7 +11,6 @@ internal sealed class SecretStore
 {
     private const string SuffixAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-    private static readonly JsonSerializerOptions FileJson = new() { WriteIndented = true };
 
     private readonly Dictionary<string, Dictionary<string, SecretRecord>> _regions = new(StringComparer.Ordinal);
     private readonly string? _dataFile;
@@ -32,10 +31,29 @@ internal sealed class SecretStore
 
     public DateTimeOffset Now => TimeProvider.GetUtcNow();
 
-    /// <summary>Loads the data file if it exists. Returns the number of secrets loaded.</summary>
+    /// <summary>
+    /// Loads the data file if it exists and removes temporary files a killed emulator left beside it. Returns the number of
+    /// secrets loaded. A data file whose directory does not exist stops the start.
+    /// </summary>
     public int Load()
     {
-        if (_dataFile is null || !File.Exists(_dataFile))
+        if (_dataFile is null)
+        {
+            return 0;
+        }
+
+        var directory = Path.GetDirectoryName(_dataFile)!;
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"The data file '{_dataFile}' cannot be used: its directory '{directory}' does not exist; create it or choose another path.");
+        }
+
+        foreach (var stale in Directory.EnumerateFiles(directory, TempPrefix() + "*.tmp"))
+        {
+            TryDelete(stale);
+        }
+
+        if (!File.Exists(_dataFile))
         {
             return 0;
         }
@@ -43,7 +61,7 @@ internal sealed class SecretStore
         DataFileDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize<DataFileDocument>(File.ReadAllText(_dataFile), FileJson);
+            document = JsonSerializer.Deserialize(File.ReadAllText(_dataFile), DataFileJsonContext.Default.DataFileDocument);
         }
         catch (JsonException ex)
         {
@@ -52,16 +70,32 @@ internal sealed class SecretStore
 
         lock (Sync)
         {
-            _regions.Clear();
-            _sequence = document?.Sequence ?? 0;
-            foreach (var secret in document?.Secrets ?? [])
-            {
-                Region(secret.Region)[secret.Name] = secret;
-            }
-
+            Apply(document);
             return document?.Secrets.Count ?? 0;
         }
     }
+
+    /// <summary>The whole state as the data file holds it. Caller holds <see cref="Sync"/>.</summary>
+    public byte[] Snapshot() => JsonSerializer.SerializeToUtf8Bytes(Document(), DataFileJsonContext.Default.DataFileDocument);
+
+    /// <summary>Puts the state back as <see cref="Snapshot"/> took it. Caller holds <see cref="Sync"/>.</summary>
+    public void Restore(byte[] snapshot) => Apply(JsonSerializer.Deserialize(snapshot, DataFileJsonContext.Default.DataFileDocument));
+
+    private void Apply(DataFileDocument? document)
+    {
+        _regions.Clear();
+        _sequence = document?.Sequence ?? 0;
+        foreach (var secret in document?.Secrets ?? [])
+        {
+            Region(secret.Region)[secret.Name] = secret;
+        }
+    }
+
+    private DataFileDocument Document() => new()
+    {
+        Sequence = _sequence,
+        Secrets = [.. _regions.Values.SelectMany(r => r.Values).OrderBy(s => s.Sequence)],
+    };
 
     public Dictionary<string, SecretRecord> Region(string region)
     {
@@ -121,18 +155,33 @@ internal sealed class SecretStore
         return secrets.GetValueOrDefault(parts[6]);
     }
 
-    public SecretRecord Require(string region, string secretId) =>
-        Find(region, secretId) ?? throw EmulatorException.NotFound("Secrets Manager can't find the specified secret.");
+    public SecretRecord Require(string region, string secretId) => Find(region, secretId) ?? throw NotFound();
+
+    public static EmulatorException NotFound() => EmulatorException.NotFound("Secrets Manager can't find the specified secret.");
+
+    /// <summary>The ARN and name a secret id stands for when no such secret exists (an ARN as given, a name with a new suffix).</summary>
+    public (string Arn, string Name) UnknownSecretIdentity(string region, string secretId)
+    {
+        if (secretId.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            var name = secretId.Split(':', 7) is { Length: 7 } parts ? parts[6] : secretId;
+            return (secretId, name);
+        }
+
+        return (Arn(region, secretId), secretId);
+    }
+
+    private string Arn(string region, string name) =>
+        $"arn:aws:secretsmanager:{region}:{AccountId}:secret:{name}-{RandomNumberGenerator.GetString(SuffixAlphabet, 6)}";
 
     public SecretRecord NewSecret(string region, string name)
     {
         var now = Now;
-        var suffix = RandomNumberGenerator.GetString(SuffixAlphabet, 6);
         var secret = new SecretRecord
         {
             Region = region,
             Name = name,
-            Arn = $"arn:aws:secretsmanager:{region}:{AccountId}:secret:{name}-{suffix}",
+            Arn = Arn(region, name),
             CreatedDate = now,
             LastChangedDate = now,
             Sequence = ++_sequence,
@@ -144,6 +193,9 @@ internal sealed class SecretStore
     public void Remove(SecretRecord secret) => Region(secret.Region).Remove(secret.Name);
 
     public IEnumerable<SecretRecord> All(string region) => Region(region).Values;
+
+    /// <summary>Every secret of every region. Caller holds <see cref="Sync"/>.</summary>
+    public IEnumerable<SecretRecord> AllRegions() => _regions.Values.SelectMany(r => r.Values);
 
     public int Count
     {
@@ -174,19 +226,14 @@ internal sealed class SecretStore
             return;
         }
 
-        var document = new DataFileDocument
-        {
-            Sequence = _sequence,
-            Secrets = [.. _regions.Values.SelectMany(r => r.Values).OrderBy(s => s.Sequence)],
-        };
+        var document = Document();
         var directory = Path.GetDirectoryName(_dataFile)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, "." + Path.GetFileName(_dataFile) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        var temp = Path.Combine(directory, TempPrefix() + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, TempFileOptions))
             {
-                JsonSerializer.Serialize(stream, document, FileJson);
+                JsonSerializer.Serialize(stream, document, DataFileJsonContext.Default.DataFileDocument);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -198,6 +245,24 @@ internal sealed class SecretStore
             throw new EmulatorException("InternalServiceError", "The emulator could not write its data file: " + ex.Message, 500);
         }
     }
+
+    /// <summary>Temporary files are created readable by their owner only (the values are in clear text).</summary>
+    private static FileStreamOptions TempFileOptions
+    {
+        get
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            return options;
+        }
+    }
+
+    /// <summary>The name every temporary file of this data file starts with: <c>.&lt;file&gt;.</c> (then a GUID and <c>.tmp</c>).</summary>
+    private string TempPrefix() => "." + Path.GetFileName(_dataFile) + ".";
 
     private static void TryDelete(string path)
     {

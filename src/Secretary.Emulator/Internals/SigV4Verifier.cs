@@ -35,7 +35,8 @@ internal sealed class SigV4Verifier
     /// <param name="rawQuery">The query string without '?', as sent.</param>
     /// <param name="headers">Request headers; lookup must be case-insensitive.</param>
     /// <param name="body">The request body.</param>
-    public string Verify(string method, string rawPath, string rawQuery, Func<string, string?> headers, ReadOnlySpan<byte> body)
+    /// <param name="service">The signing name the credential scope must name (<c>secretsmanager</c>, <c>sts</c>).</param>
+    public string Verify(string method, string rawPath, string rawQuery, Func<string, string?> headers, ReadOnlySpan<byte> body, string service)
     {
         var authorization = headers("Authorization");
         if (string.IsNullOrEmpty(authorization))
@@ -61,7 +62,7 @@ internal sealed class SigV4Verifier
             throw Fail("IncompleteSignatureException", $"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{string.Join('/', credential.Skip(1))}'");
         }
 
-        var (accessKey, scopeDate, region, service, terminator) = (credential[0], credential[1], credential[2], credential[3], credential[4]);
+        var (accessKey, scopeDate, region, scopeService, terminator) = (credential[0], credential[1], credential[2], credential[3], credential[4]);
         if (!string.Equals(accessKey, _accessKey, StringComparison.Ordinal))
         {
             throw Fail("UnrecognizedClientException", "The security token included in the request is invalid.");
@@ -88,9 +89,9 @@ internal sealed class SigV4Verifier
             throw Fail("InvalidSignatureException", "Credential should be scoped to a valid region.");
         }
 
-        if (!string.Equals(service, EmulatorConstants.ServiceName, StringComparison.Ordinal))
+        if (!string.Equals(scopeService, service, StringComparison.Ordinal))
         {
-            throw Fail("InvalidSignatureException", $"Credential should be scoped to correct service: '{EmulatorConstants.ServiceName}'.");
+            throw Fail("InvalidSignatureException", $"Credential should be scoped to correct service: '{service}'.");
         }
 
         if (!string.Equals(terminator, Terminator, StringComparison.Ordinal))

@@ -10,19 +10,21 @@ internal sealed class AgentTokenProvider
     private readonly string? _token;
     private readonly string? _path;
     private readonly Lock _gate = new();
+    private readonly bool _refuseLinks;
     private (long Length, DateTime Written, string? Token) _cached;
 
-    private AgentTokenProvider(string? token, string? path, string source)
+    private AgentTokenProvider(string? token, string? path, string source, bool refuseLinks = false)
     {
         _token = token;
         _path = path;
+        _refuseLinks = refuseLinks;
         Source = source;
     }
 
     /// <summary>Where the token comes from (never the token), for logs and error messages.</summary>
     public string Source { get; }
 
-    public static AgentTokenProvider Resolve(AgentSecretStoreOptions options)
+    public static AgentTokenProvider Resolve(AgentSecretStoreOptions options, int port)
     {
         if (!string.IsNullOrEmpty(options.Token))
         {
@@ -52,27 +54,29 @@ internal sealed class AgentTokenProvider
             return new AgentTokenProvider(value, null, $"the environment variable {variable}");
         }
 
-        var generated = GeneratedTokenPath(options.Environment);
-        return new AgentTokenProvider(null, generated, $"the agent's generated token file {generated}");
+        if (GeneratedTokenPath(options.Environment, port) is { } generated)
+        {
+            return new AgentTokenProvider(null, generated, $"the agent's generated token file {generated}", refuseLinks: true);
+        }
+
+        return new AgentTokenProvider(null, null, "nowhere (no token variable, no token file, no HOME)");
     }
 
-    /// <summary>Where <c>secretary serve</c> writes a generated token.</summary>
-    public static string GeneratedTokenPath(Func<string, string?> environment)
+    /// <summary>Where <c>secretary serve --dev</c> on <paramref name="port"/> writes its generated token; never a shared temporary directory.</summary>
+    public static string? GeneratedTokenPath(Func<string, string?> environment, int port)
     {
+        var name = "token-" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var runtime = environment("XDG_RUNTIME_DIR");
         if (!string.IsNullOrEmpty(runtime) && Directory.Exists(runtime))
         {
-            return Path.Combine(runtime, "secretary", "token");
+            return Path.Combine(runtime, "secretary", name);
         }
 
         var home = environment("HOME");
-        if (string.IsNullOrEmpty(home))
-        {
-            home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        }
-
-        return Path.Combine(string.IsNullOrEmpty(home) ? Path.GetTempPath() : home, ".secretary", "token");
+        return string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".secretary", name);
     }
+
+    private static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
 
     /// <summary>The token now, or null when its file cannot be read.</summary>
     public string? Current()
@@ -80,6 +84,11 @@ internal sealed class AgentTokenProvider
         if (_path is null)
         {
             return _token;
+        }
+
+        if (_refuseLinks && IsLink(_path))
+        {
+            return null; // a link planted where the agent writes its token: never send what it points to
         }
 
         try

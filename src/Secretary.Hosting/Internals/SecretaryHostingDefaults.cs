@@ -12,7 +12,11 @@ internal static class SecretaryHostingDefaults
     public const string HealthCheckName = "secretary";
     public const string StatsPattern = "/secrets-cache-stats";
 
-    public static readonly string[] AgentTokenEnvironmentVariables = ["SECRETARY_TOKEN", "AWS_TOKEN", "AWS_SESSION_TOKEN"];
+    // The AWS agent's variables in its order, then Secretary's own (as the agent reads them).
+    public static readonly string[] AgentTokenEnvironmentVariables = ["AWS_TOKEN", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "SECRETARY_TOKEN"];
+
+    /// <summary>The most bytes read from one answer of the agent (a GetSecretValue answer of a 64 KiB secret is under 100 KiB).</summary>
+    public const int MaxAgentResponseBytes = 1024 * 1024;
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan StaleHealthWindow = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan ReloadInterval = TimeSpan.FromMinutes(1);

@@ -11,6 +11,7 @@ internal sealed class EntryTable
 {
     private readonly ConcurrentDictionary<string, CacheEntry> _current = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SecretRequest, CacheEntry> _other = new();
+    private int _walks;
 
     public static bool IsCurrent(SecretRequest key) => key.VersionId is null && key.VersionStage == SecretRequest.CurrentStage;
 
@@ -27,9 +28,13 @@ internal sealed class EntryTable
             ? _current.TryRemove(new KeyValuePair<string, CacheEntry>(entry.Key.SecretId, entry))
             : _other.TryRemove(new KeyValuePair<SecretRequest, CacheEntry>(entry.Key, entry));
 
+    /// <summary>How many times the whole table was walked: only <c>Clear()</c> and <c>Dispose</c> may (tests hold the rest to zero).</summary>
+    public int Walks => Volatile.Read(ref _walks);
+
     /// <summary>A moment-in-time walk over every entry (safe while others add and remove).</summary>
     public IEnumerable<CacheEntry> All()
     {
+        Interlocked.Increment(ref _walks);
         foreach (var (_, entry) in _current)
         {
             yield return entry;

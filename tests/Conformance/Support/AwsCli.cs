@@ -25,7 +25,11 @@ internal sealed class AwsCli
     };
 
     public Task<ProcessRunner.Result> RunAsync(string[] arguments, string secretKey = "test", string accessKey = "test", string region = "us-east-1") =>
-        ProcessRunner.RunAsync("aws", ["--endpoint-url", _endpoint, "--output", "json", "secretsmanager", .. arguments], Environment(secretKey, accessKey, region));
+        RunServiceAsync("secretsmanager", arguments, secretKey, accessKey, region);
+
+    /// <summary>Runs <c>aws SERVICE ...</c> (for example <c>sts get-caller-identity</c>) against the emulator.</summary>
+    public Task<ProcessRunner.Result> RunServiceAsync(string service, string[] arguments, string secretKey = "test", string accessKey = "test", string region = "us-east-1") =>
+        ProcessRunner.RunAsync("aws", ["--endpoint-url", _endpoint, "--output", "json", service, .. arguments], Environment(secretKey, accessKey, region));
 
     /// <summary>Runs and asserts success; returns the JSON output (an empty object when the command prints nothing).</summary>
     public async Task<JsonObject> OkAsync(params string[] arguments)

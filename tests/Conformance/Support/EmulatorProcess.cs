@@ -35,16 +35,25 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<EmulatorProcess> StartAsync(params string[] extraArguments)
+    public static Task<EmulatorProcess> StartAsync(params string[] extraArguments) => StartAsync(new Dictionary<string, string?>(), extraArguments);
+
+    /// <summary>Starts the emulator with extra environment variables (a rotation command inherits them).</summary>
+    public static async Task<EmulatorProcess> StartAsync(IDictionary<string, string?> environment, params string[] extraArguments)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
+        var (fileName, cliArguments) = Repository.CliCommand;
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { Repository.SecretaryDll, "emulator", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArguments))
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        foreach (var argument in cliArguments.Concat(["emulator", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
         }
@@ -93,8 +102,12 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
     public async Task AdminPostAsync(string path, string? json = null)
     {
-        using var content = new StringContent(json ?? string.Empty, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync($"{Endpoint}/_emulator/{path}", content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Endpoint}/_emulator/{path}")
+        {
+            Content = new StringContent(json ?? string.Empty, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Secretary-Admin", "1");
+        using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 

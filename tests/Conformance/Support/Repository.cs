@@ -21,6 +21,13 @@ internal static class Repository
     public static string Configuration =>
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
+    /// <summary>
+    /// Gets how the CLI is started: the native binary named by <c>SECRETARY_CLI</c> (test.sh sets it to run these tests
+    /// again against the Native AOT build), else <c>dotnet</c> with <see cref="SecretaryDll"/>.
+    /// </summary>
+    public static (string FileName, string[] Arguments) CliCommand =>
+        Environment.GetEnvironmentVariable("SECRETARY_CLI") is { Length: > 0 } native ? (native, []) : ("dotnet", [SecretaryDll]);
+
     /// <summary>Gets the CLI assembly to run with <c>dotnet</c> (Secretary.Cli.dll; secretary.dll in older layouts).</summary>
     public static string SecretaryDll
     {

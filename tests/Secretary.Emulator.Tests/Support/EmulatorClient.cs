@@ -53,7 +53,8 @@ internal sealed class EmulatorClient : IDisposable
         string contentType = "application/x-amz-json-1.1",
         bool sign = true,
         Action<HttpRequestMessage>? afterSigning = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string service = "secretsmanager")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint);
         if (operation is not null)
@@ -65,12 +66,32 @@ internal sealed class EmulatorClient : IDisposable
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         if (sign)
         {
-            SigV4Signer.Sign(request, body, AccessKey, SecretKey, Region, Clock.GetUtcNow());
+            SigV4Signer.Sign(request, body, AccessKey, SecretKey, Region, Clock.GetUtcNow(), service);
         }
 
         afterSigning?.Invoke(request);
         using var response = await _http.SendAsync(request, cancellationToken);
         return await Reply.ReadAsync(response, cancellationToken);
+    }
+
+    /// <summary>Sends an STS Query-protocol call (form body), signed for <paramref name="service"/>; returns status and XML text.</summary>
+    public async Task<(HttpStatusCode Status, System.Xml.Linq.XElement Xml, string? ContentType)> StsAsync(string form, string service = "sts")
+    {
+        var reply = await SendAsync(null, Encoding.UTF8.GetBytes(form), "application/x-www-form-urlencoded; charset=utf-8", service: service);
+        return (reply.Status, System.Xml.Linq.XElement.Parse(reply.Text), reply.ContentType);
+    }
+
+    /// <summary>Calls the admin API as a test or script would: JSON content type and the admin header.</summary>
+    public async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_endpoint, path));
+        request.Headers.TryAddWithoutValidation("X-Secretary-Admin", "1");
+        if (method != HttpMethod.Get)
+        {
+            request.Content = new StringContent(json ?? string.Empty, Encoding.UTF8, "application/json");
+        }
+
+        return await _http.SendAsync(request);
     }
 
     public void Dispose() => _http.Dispose();

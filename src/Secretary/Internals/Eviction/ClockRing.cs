@@ -15,7 +15,7 @@ namespace Secretary.Internals.Eviction;
 internal sealed class ClockRing(EntryClass entryClass, int budget)
 {
     /// <summary>Bits cleared per eviction at most, so one eviction costs O(1) even when every entry is hot.</summary>
-    internal const int MaxSecondChances = 32;
+    internal const int MaxSecondChances = 256;
 
     private const int TombstoneSlack = 64;
 

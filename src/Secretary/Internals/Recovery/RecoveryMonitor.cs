@@ -27,6 +27,7 @@ internal sealed class RecoveryMonitor : IDisposable
     private long _lastFailure = long.MinValue / 2;
     private int _outage;
     private long _probes;
+    private long _probeCursor; // touched by the timer's callback only
     private long _recoveries;
 
     public RecoveryMonitor(SecretCache owner, TimeProvider time, TimeSpan interval)
@@ -134,10 +135,13 @@ internal sealed class RecoveryMonitor : IDisposable
         }
 
         Volatile.Write(ref _outage, 1);
-        foreach (var entry in _failing.Keys)
+        var failing = Failing();
+        for (var i = 0; i < failing.Length; i++)
         {
-            if (cache.Probe(entry, now))
+            // Round robin: each probe retries the next failing entry, so no one secret takes every probe.
+            if (cache.Probe(failing[(int)((_probeCursor + i) % failing.Length)], now))
             {
+                _probeCursor += i + 1;
                 Interlocked.Increment(ref _probes);
                 return;
             }

@@ -1,0 +1,118 @@
+namespace Secretary.Tests;
+
+/// <summary>
+/// A secret that fails on its own keeps its own backoff; a store-wide outage is probed at most
+/// six times a minute and ends, for every stale secret, within seconds of the store's return.
+/// </summary>
+public sealed class OutageTests
+{
+    private static readonly Func<SecretRequest, Exception> Outage = r => new SecretStoreUnavailableException(r.SecretId, StoreFailureReason.Network);
+
+    [Fact]
+    public async Task A_failing_secret_beside_a_healthy_one_keeps_its_own_backoff()
+    {
+        using var f = new CacheFixture(o => o.SecretTtls["healthy"] = TimeSpan.FromSeconds(5));
+        f.Store.Set("healthy", "h");
+        f.Store.Set("broken", "b1");
+        await f.Cache.GetAsync("healthy");
+        await f.Cache.GetAsync("broken");
+        f.Time.Advance(TimeSpan.FromSeconds(301));
+        var brokenCalls = 0;
+        f.Store.Fault = null;
+        f.Store.BeforeAnswer = (r, _) =>
+        {
+            if (r.SecretId == "broken")
+            {
+                Interlocked.Increment(ref brokenCalls);
+                throw new SecretStoreUnavailableException(r.SecretId, StoreFailureReason.ServerError); // its own KMS key, say
+            }
+
+            return Task.CompletedTask;
+        };
+
+        for (var second = 0; second < 600; second++)
+        {
+            Assert.Equal("h", (await f.Cache.GetAsync("healthy")).SecretString);
+            Assert.True((await f.Cache.LookupAsync("broken")).IsStale);
+            await f.IdleAsync();
+            f.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // 1 s base, x2, cap 5 min, ±20% jitter: 9 or 10 calls in 10 minutes, however often the healthy secret succeeds.
+        Assert.InRange(brokenCalls, 9, 10);
+        Assert.Equal(0, f.Cache.ProbeCount);
+        Assert.False(f.Cache.GetStats().StoreOutage);
+    }
+
+    [Fact]
+    public async Task After_an_outage_every_stale_secret_is_fresh_within_15_seconds_at_six_probes_a_minute_at_most()
+    {
+        using var f = new CacheFixture();
+        var ids = Enumerable.Range(0, 50).Select(i => $"app/{i}").ToList();
+        foreach (var id in ids)
+        {
+            f.Store.Set(id, "v1");
+            await f.Cache.GetAsync(id);
+        }
+
+        f.Time.Advance(TimeSpan.FromSeconds(300));
+        f.Store.Fault = Outage;
+        for (var second = 0; second < 600; second++)
+        {
+            foreach (var id in ids)
+            {
+                Assert.Equal("v1", (await f.Cache.GetAsync(id)).SecretString);
+            }
+
+            await f.IdleAsync();
+            f.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var probesDuringOutage = f.Cache.ProbeCount;
+        Assert.InRange(probesDuringOutage, 1, 60); // ≤ 6 a minute for the whole cache
+        await f.IdleAsync();
+
+        foreach (var id in ids)
+        {
+            f.Store.Set(id, "v2");
+        }
+
+        f.Store.Fault = null;
+        var back = 0;
+        while (ids.Any(id => f.Cache.LookupAsync(id).Result.IsStale))
+        {
+            Assert.True(back < 15, $"still stale {back} s after the store came back");
+            f.Time.Advance(TimeSpan.FromSeconds(1)); // nobody reads: only the probe can notice
+            await f.IdleAsync();
+            back++;
+        }
+
+        Assert.All(ids, id => Assert.Equal("v2", f.Cache.GetAsync(id).Result.SecretString));
+        Assert.False(f.Cache.GetStats().StoreOutage);
+    }
+
+    [Fact]
+    public async Task Probing_stops_when_no_secret_fails()
+    {
+        using var f = new CacheFixture();
+        f.Store.Set("k", "v1");
+        await f.Cache.GetAsync("k");
+        f.Time.Advance(TimeSpan.FromSeconds(301));
+        f.Store.Fault = Outage;
+        await f.Cache.GetAsync("k");
+        await f.IdleAsync();
+        f.Time.Advance(TimeSpan.FromSeconds(30));
+        await f.IdleAsync();
+        f.Store.Fault = null;
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        await f.IdleAsync();
+        var probes = f.Cache.ProbeCount;
+        var calls = f.Store.Calls;
+
+        f.Time.Advance(TimeSpan.FromMinutes(4)); // fresh again, nothing failing: no probe
+        await f.IdleAsync();
+
+        Assert.Equal(probes, f.Cache.ProbeCount);
+        Assert.Equal(calls, f.Store.Calls);
+    }
+}
