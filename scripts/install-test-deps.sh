@@ -2,7 +2,8 @@
 # Installs what the integration tests drive as real processes, when it is missing:
 # redis-server (fleet backplane), wrk (load scripts), the official AWS CLI and boto3 (conformance),
 # clang and zlib1g-dev (the Native AOT build of secretary), systemd (systemd-analyze verify of deploy/systemd),
-# PyYAML (the checks of deploy/kubernetes).
+# PyYAML (the checks of deploy/kubernetes), PostgreSQL and MariaDB with the Python drivers the sample rotation functions
+# use (the database integrations), and the unprivileged user the database servers run as.
 # Fails loudly rather than letting a suite skip silently.
 set -euo pipefail
 
@@ -16,13 +17,23 @@ command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[[ -x /usr/sbin/mariadbd && -x /usr/bin/mariadb-install-db ]] || missing+=(mariadb-server)
+# The rotation functions run on Debian's python3 when the python3 on PATH lacks these drivers.
+/usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || python3 -c 'import boto3, psycopg2, pymysql' >/dev/null 2>&1 || missing+=(python3-boto3)
+/usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || python3 -c 'import psycopg2' >/dev/null 2>&1 || missing+=(python3-psycopg2)
+/usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || python3 -c 'import pymysql' >/dev/null 2>&1 || missing+=(python3-pymysql)
 
 # Security tests take the attacker's seat as this unprivileged local user (they fail without it).
 attacker=secretary-attacker
 need_attacker=0
 id -u "$attacker" >/dev/null 2>&1 || need_attacker=1
+# PostgreSQL and MariaDB under test run as this unprivileged user when the tests run as root (initdb refuses root).
+db_user=secretary-db
+need_db_user=0
+id -u "$db_user" >/dev/null 2>&1 || need_db_user=1
 
-if [[ ${#missing[@]} -eq 0 && $need_attacker -eq 0 ]]; then
+if [[ ${#missing[@]} -eq 0 && $need_attacker -eq 0 && $need_db_user -eq 0 ]]; then
   exit 0
 fi
 
@@ -33,6 +44,9 @@ fi
 
 if [[ $need_attacker -eq 1 ]]; then
   useradd --system --no-create-home --shell /usr/sbin/nologin "$attacker"
+fi
+if [[ $need_db_user -eq 1 ]]; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$db_user"
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then

@@ -8,7 +8,8 @@ secret is in the RDS format: {"engine": "postgres" | "mysql" | "mariadb", "host"
   single user        (rds_single_user_rotation.py) changes the password of the secret's own user:
                      createSecret  puts a new password as AWSPENDING
                      setSecret     logs in with the current (or previous) password and changes it to the pending one
-                                   (PostgreSQL: ALTER ROLE ... PASSWORD; MySQL/MariaDB: ALTER USER CURRENT_USER() ...)
+                                   (PostgreSQL: ALTER ROLE CURRENT_USER ...; MySQL: ALTER USER CURRENT_USER() ...;
+                                   MariaDB: SET PASSWORD = PASSWORD(...))
                      testSecret    logs in with the pending password
                      finishSecret  moves AWSCURRENT to the new version
                      Between setSecret and finishSecret the old password no longer works while AWSCURRENT still holds it:
@@ -96,7 +97,12 @@ class Database:
             if self.kind == "postgres":
                 cur.execute("ALTER ROLE CURRENT_USER WITH PASSWORD %s", (password,))
             else:
-                cur.execute("ALTER USER CURRENT_USER() IDENTIFIED BY %s", (password,))
+                cur.execute("SELECT VERSION()")
+                if "mariadb" in cur.fetchone()[0].lower():
+                    # MariaDB lets a user change its own password this way only (ALTER USER needs CREATE USER).
+                    cur.execute("SET PASSWORD = PASSWORD(%s)", (password,))
+                else:
+                    cur.execute("ALTER USER CURRENT_USER() IDENTIFIED BY %s", (password,))
         conn.commit()
 
     def ensure_user(self, admin, model_user, user, password):
