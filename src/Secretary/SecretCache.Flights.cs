@@ -386,7 +386,11 @@ public sealed partial class SecretCache
                     _recovery.Add(entry);
                 }
 
-                var retryIn = Backoff.Delay(failures, _options.BackoffBase, _options.BackoffMax, _options.BackoffJitter, Random.Shared.NextDouble());
+                // A key that still has a value retries first on the next read (that read waits for it, briefly), so the
+                // end of a short outage — and a permission revoked during it — is seen at once; then 1 s, 2 s, 4 s ...
+                var retryIn = failures == 1 && entry.Value is not null
+                    ? TimeSpan.Zero
+                    : Backoff.Delay(entry.Value is not null ? failures - 1 : failures, _options.BackoffBase, _options.BackoffMax, _options.BackoffJitter, Random.Shared.NextDouble());
                 entry.RetryAt = now + ToTimestamp(retryIn);
                 if (entry.Value is null)
                 {
