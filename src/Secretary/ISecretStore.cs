@@ -29,4 +29,22 @@ public interface ISecretStore
     /// </summary>
     Task<IReadOnlyList<SecretBatchResult>> GetSecretsAsync(IReadOnlyList<SecretRequest> requests, CancellationToken cancellationToken = default) =>
         StoreBatching.FanOutAsync(this, requests, cancellationToken);
+
+    /// <summary>
+    /// The store that serves <paramref name="secretId"/>: this store, or the member a composite store routes the id
+    /// to (<see cref="CompositeSecretStore"/>). The cache batches per member (each with its own
+    /// <see cref="MaxBatchSize"/>) and labels metrics and spans with the member's <see cref="Kind"/>.
+    /// </summary>
+    ISecretStore StoreFor(string secretId) => this;
+
+    /// <summary>
+    /// True when <paramref name="secret"/> is an answer to <paramref name="request"/>: by default its name, its ARN,
+    /// or a partial ARN of it. Stores whose ids carry more than a name (a selector, a path prefix, a composite's kind
+    /// prefix) say here which answers are theirs; the cache discards any other answer as a broken store's.
+    /// </summary>
+    bool Answers(SecretRequest request, Secret secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return secret.Answers(request.SecretId);
+    }
 }

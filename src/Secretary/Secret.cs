@@ -12,7 +12,10 @@ public sealed class Secret
 {
     private static readonly IReadOnlyList<string> CurrentStages = Array.AsReadOnly([SecretRequest.CurrentStage]);
 
+    private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>(StringComparer.Ordinal).AsReadOnly();
+
     private readonly byte[]? _binary;
+    private readonly IReadOnlyDictionary<string, string> _attributes = NoAttributes;
     private SecretJson? _json;
 
     /// <summary>Creates a secret version. A binary value is copied, so the caller's buffer may be reused.</summary>
@@ -96,6 +99,22 @@ public sealed class Secret
         }
 
         return Arn.Length == secretId.Length + 7 && Arn.StartsWith(secretId, StringComparison.Ordinal) && Arn[secretId.Length] == '-';
+    }
+
+    /// <summary>
+    /// What the store reports of this version beyond the members every store has, by the store's own member names;
+    /// empty for Secrets Manager and the file store. Parameter Store sets <c>Type</c> (String, StringList,
+    /// SecureString), <c>DataType</c>, and <c>Selector</c> and <c>SourceResult</c> when the service sent them.
+    /// Never the value.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Attributes
+    {
+        get => _attributes;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _attributes = value.Count == 0 ? NoAttributes : new Dictionary<string, string>(value, StringComparer.Ordinal).AsReadOnly();
+        }
     }
 
     /// <summary>The number of top-level keys when the value is a JSON object; otherwise null.</summary>

@@ -166,7 +166,9 @@ public sealed partial class SecretCache
         var key = entry.Key;
         var started = _time.GetTimestamp();
         Interlocked.Increment(ref _backendCalls);
-        using var activity = SecretaryActivities.StartStoreCall(_store, GetOperation, flight.Reason, _options.TraceSecretNames ? key.SecretId : null, 1);
+        var member = _store.StoreFor(key.SecretId);
+        var operation = StoreOperations.Read(member.Kind);
+        using var activity = SecretaryActivities.StartStoreCall(member, operation, flight.Reason, _options.TraceSecretNames ? key.SecretId : null, 1);
         Secret? secret = null;
         SecretaryException? error;
         try
@@ -181,7 +183,7 @@ public sealed partial class SecretCache
 
         var now = _time.GetTimestamp();
         Complete(entry, flight, error is null ? secret : null, error, now);
-        RecordCall(GetOperation, error, started, now);
+        RecordCall(operation, member, error, started, now);
         SecretaryActivities.Stop(activity, error, flight.Waiters);
     }
 
@@ -206,7 +208,7 @@ public sealed partial class SecretCache
     /// What the store answered must be what was asked for. A null, another secret, another
     /// version, or text that is not valid UTF-16 is a broken store: never cached, never served.
     /// </summary>
-    private static SecretaryException? CheckAnswer(SecretRequest request, Secret? secret)
+    private SecretaryException? CheckAnswer(SecretRequest request, Secret? secret)
     {
         if (secret is null)
         {
@@ -214,7 +216,7 @@ public sealed partial class SecretCache
                 request.SecretId, StoreFailureReason.ServerError, "The secret store answered with no secret (a broken store); the answer was discarded and the cache will retry with backoff.");
         }
 
-        if (!secret.Answers(request.SecretId))
+        if (!_store.Answers(request, secret))
         {
             return new SecretStoreUnavailableException(
                 request.SecretId, StoreFailureReason.ServerError, $"The secret store answered with another secret ('{secret.Name}') than the one asked for; the answer was discarded and the cache will retry with backoff.");
@@ -315,7 +317,7 @@ public sealed partial class SecretCache
             }
             else if (error!.IsTransient)
             {
-                Log.StoreFailed(_logger, _options.Name, entry.Key.SecretId, GetOperation, error.Category, Reason(error), failures, retryIn.TotalSeconds);
+                Log.StoreFailed(_logger, _options.Name, entry.Key.SecretId, StoreOperations.Read(_store.StoreFor(entry.Key.SecretId).Kind), error.Category, Reason(error), failures, retryIn.TotalSeconds);
                 if (kept is not null)
                 {
                     Log.ServingStale(_logger, _options.Name, entry.Key.SecretId, ToTimeSpan(now - kept.FetchedAt).TotalSeconds);
@@ -472,12 +474,12 @@ public sealed partial class SecretCache
     }
 
     /// <summary>Counts a store call in the metrics; a throwing listener is contained.</summary>
-    private void RecordCall(string operation, SecretaryException? error, long started, long now)
+    private void RecordCall(string operation, ISecretStore store, SecretaryException? error, long started, long now)
     {
         _latency.Record(now - started);
         try
         {
-            _metrics.StoreCall(operation, Outcome(error), _store.Region, _time.GetElapsedTime(started, now));
+            _metrics.StoreCall(operation, store.Kind, Outcome(error), store.Region, _time.GetElapsedTime(started, now));
         }
         catch (Exception)
         {

@@ -137,21 +137,26 @@ public sealed partial class SecretCache
             return 0;
         }
 
-        var chunks = batch.Chunk(Math.Clamp(_store.MaxBatchSize, 1, 100)).ToList();
+        // One group per store that serves the ids (a composite store has several), each in that store's batch size.
+        var chunks = batch
+            .GroupBy(item => _store.StoreFor(item.Entry.Key.SecretId))
+            .SelectMany(group => group.Chunk(Math.Clamp(group.Key.MaxBatchSize, 1, 100)).Select(chunk => (Store: group.Key, Chunk: chunk)))
+            .ToList();
         await Parallel.ForEachAsync(
             chunks,
             new ParallelOptions { MaxDegreeOfParallelism = _options.WarmConcurrency },
-            async (chunk, _) => await FetchChunkAsync(chunk).ConfigureAwait(false)).ConfigureAwait(false);
+            async (chunk, _) => await FetchChunkAsync(chunk.Store, chunk.Chunk).ConfigureAwait(false)).ConfigureAwait(false);
         return chunks.Count;
     }
 
-    /// <summary>One batch call. Every flight of the chunk is completed, whatever happens (the <c>finally</c>).</summary>
-    private async Task FetchChunkAsync((CacheEntry Entry, Flight Flight)[] chunk)
+    /// <summary>One batch call to <paramref name="member"/>'s ids. Every flight of the chunk is completed, whatever happens (the <c>finally</c>).</summary>
+    private async Task FetchChunkAsync(ISecretStore member, (CacheEntry Entry, Flight Flight)[] chunk)
     {
         var requests = chunk.Select(c => c.Entry.Key).ToList();
         var started = _time.GetTimestamp();
+        var operation = StoreOperations.Batch(member.Kind);
         Interlocked.Increment(ref _backendCalls);
-        using var activity = SecretaryActivities.StartStoreCall(_store, BatchOperation, chunk[0].Flight.Reason, null, chunk.Length);
+        using var activity = SecretaryActivities.StartStoreCall(member, operation, chunk[0].Flight.Reason, null, chunk.Length);
         IReadOnlyList<SecretBatchResult>? results = null;
         SecretaryException? callError = null;
         try
@@ -215,7 +220,7 @@ public sealed partial class SecretCache
                 }
             }
 
-            RecordCall(BatchOperation, callError, started, now);
+            RecordCall(operation, member, callError, started, now);
             SecretaryActivities.Stop(activity, callError, chunk.Sum(c => c.Flight.Waiters));
         }
     }

@@ -27,9 +27,6 @@ namespace Secretary;
 /// </remarks>
 public sealed partial class SecretCache : ISecretCache, IDisposable
 {
-    private const string GetOperation = "GetSecretValue";
-    private const string BatchOperation = "BatchGetSecretValue";
-
     private readonly ISecretStore _store;
     private readonly SecretCacheOptions _options;
     private readonly TimeProvider _time;

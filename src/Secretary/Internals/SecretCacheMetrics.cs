@@ -65,11 +65,17 @@ internal sealed class SecretCacheMetrics : IDisposable
             ? [new Measurement<T>(read(cache), _cacheTag)]
             : [];
 
-    public void StoreCall(string operation, string outcome, string? region, TimeSpan duration)
+    /// <param name="operation">The store's operation, e.g. GetSecretValue or GetParameters.</param>
+    /// <param name="store">The kind of the store that served the call (<c>aws</c>, <c>ssm</c>, <c>file</c>): never a name.</param>
+    /// <param name="outcome">success, not_found, throttled, ...</param>
+    /// <param name="region">The region that served it, or null for a local store.</param>
+    /// <param name="duration">How long the call took.</param>
+    public void StoreCall(string operation, string store, string outcome, string? region, TimeSpan duration)
     {
         var tags = new TagList
         {
             _cacheTag,
+            { "store", store },
             { "operation", operation },
             { "outcome", outcome },
             { "region", region ?? "local" },
