@@ -17,6 +17,13 @@ public sealed class EmulatorOptions
     /// <value>Default none. Secrets that already exist (for example loaded from <see cref="DataFile"/>) are left alone.</value>
     public string? SeedFile { get; set; }
 
+    /// <summary>
+    /// Gets or sets a JSON file of Parameter Store parameters created at start in <see cref="DefaultRegion"/>: name → a
+    /// string (a String parameter) or <c>{"Type": "SecureString", "Value": "..."}</c> (as <c>samples/dev-parameters.json</c>).
+    /// </summary>
+    /// <value>Default none. Parameters live in memory only (the data file holds secrets).</value>
+    public string? ParameterSeedFile { get; set; }
+
     /// <summary>Gets or sets a file the whole state is persisted to (atomically, before each mutating call answers) and reloaded from at start.</summary>
     /// <value>Default none: state lives in memory only.</value>
     public string? DataFile { get; set; }

@@ -8,18 +8,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Secretary.Emulator.Internals;
+using Secretary.Emulator.Internals.ParameterStore;
 
 namespace Secretary.Emulator;
 
 /// <summary>
 /// A local, AWS Secrets Manager-compatible API (awsJson1_1 over HTTP on loopback) with SigV4 verification,
-/// versions and staging labels, persistence, request counts and fault injection. Start one with <see cref="StartAsync"/>.
+/// versions and staging labels, persistence, request counts and fault injection; Parameter Store on the same port. Start one with <see cref="StartAsync"/>.
 /// </summary>
 public sealed partial class EmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EmulatorOptions _options;
     private readonly SecretOperations _operations;
+    private readonly ParameterOperations _parameters;
     private readonly RequestCounter _counter;
     private readonly FaultInjector _faults;
     private readonly SecretStore _store;
@@ -35,6 +37,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         EmulatorOptions options,
         SecretStore store,
         SecretOperations operations,
+        ParameterOperations parameters,
         RequestCounter counter,
         FaultInjector faults,
         CancellationTokenSource stopping,
@@ -44,6 +47,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         _options = options;
         _store = store;
         _operations = operations;
+        _parameters = parameters;
         _counter = counter;
         _faults = faults;
         _stopping = stopping;
@@ -101,14 +105,30 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             }
         }
 
+        var parameters = new ParameterOperations(options.AccountId, options.TimeProvider, (region, input) => operations.Invoke("GetSecretValue", region, input));
+        if (options.ParameterSeedFile is not null)
+        {
+            foreach (var input in ParameterSeedLoader.Read(options.ParameterSeedFile))
+            {
+                try
+                {
+                    parameters.Invoke("PutParameter", options.DefaultRegion, input);
+                }
+                catch (EmulatorException ex)
+                {
+                    throw new InvalidDataException($"The parameter seed file '{options.ParameterSeedFile}' has a parameter PutParameter refuses ({ex.Type}: {ex.Message}).", ex);
+                }
+            }
+        }
+
         var counter = new RequestCounter();
         var faults = new FaultInjector();
         var stopping = new CancellationTokenSource();
         var verifier = new SigV4Verifier(options.AccessKey, options.SecretKey, options.TimeProvider, options.MaxClockSkew);
         var gate = new FaultGate(faults, counter, options.TimeProvider, stopping.Token, logger);
         var sts = new StsEndpoint(verifier, counter, gate, options.AccountId, logger);
-        var handler = new ProtocolHandler(operations, verifier, counter, gate, sts, logger);
-        var admin = new AdminApi(counter, faults, store, operations);
+        var handler = new ProtocolHandler(operations, parameters, verifier, counter, gate, sts, logger);
+        var admin = new AdminApi(counter, faults, store, operations, parameters);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
@@ -131,7 +151,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             await (AdminApi.Handles(context) ? admin.HandleAsync(context) : handler.HandleAsync(context)).ConfigureAwait(false);
         });
 
-        var server = new EmulatorServer(app, options, store, operations, counter, faults, stopping, logger) { _handler = handler, _rotationHttp = rotationHttp };
+        var server = new EmulatorServer(app, options, store, operations, parameters, counter, faults, stopping, logger) { _handler = handler, _rotationHttp = rotationHttp };
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -211,6 +231,44 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         return response["VersionId"]!.GetValue<string>();
     }
 
+    /// <summary>Creates a Parameter Store parameter, or adds a version to it (as PutParameter with <c>Overwrite</c>). Not counted as a request.</summary>
+    /// <param name="name">The parameter name, for example <c>/myapp/db/password</c>.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="type"><c>String</c>, <c>StringList</c> or <c>SecureString</c>; an existing parameter's type when null (String for a new one).</param>
+    /// <param name="region">The region; <see cref="EmulatorOptions.DefaultRegion"/> by default.</param>
+    /// <returns>The new version number.</returns>
+    /// <exception cref="InvalidOperationException">PutParameter refused the parameter.</exception>
+    public long PutParameter(string name, string value, string? type = null, string? region = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(value);
+        var input = new JsonObject { ["Name"] = name, ["Value"] = value, ["Overwrite"] = true };
+        if (type is not null)
+        {
+            input["Type"] = type;
+        }
+
+        try
+        {
+            JsonObject response;
+            try
+            {
+                response = _parameters.Invoke("PutParameter", region ?? _options.DefaultRegion, input);
+            }
+            catch (EmulatorException ex) when (type is null && ex.Message.StartsWith("A parameter type is required", StringComparison.Ordinal))
+            {
+                input["Type"] = "String";
+                response = _parameters.Invoke("PutParameter", region ?? _options.DefaultRegion, input);
+            }
+
+            return response["Version"]!.GetValue<long>();
+        }
+        catch (EmulatorException ex)
+        {
+            throw new InvalidOperationException($"PutParameter failed with {ex.Type}: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Rotates a secret now (as RotateSecret: its rotation function, or the built-in one); not counted as a request.</summary>
     /// <param name="secretId">The name or ARN.</param>
     /// <param name="region">The region; <see cref="EmulatorOptions.DefaultRegion"/> by default.</param>
@@ -262,6 +320,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         _faults.Clear();
         _counter.Reset();
         _store.Clear();
+        _parameters.Clear();
     }
 
     /// <summary>Stops listening; calls in flight (including hung ones) are ended.</summary>

@@ -17,13 +17,15 @@ internal sealed class AdminApi
     private readonly FaultInjector _faults;
     private readonly SecretStore _store;
     private readonly SecretOperations _operations;
+    private readonly ParameterStore.ParameterOperations _parameters;
 
-    public AdminApi(RequestCounter counter, FaultInjector faults, SecretStore store, SecretOperations operations)
+    public AdminApi(RequestCounter counter, FaultInjector faults, SecretStore store, SecretOperations operations, ParameterStore.ParameterOperations parameters)
     {
         _counter = counter;
         _faults = faults;
         _store = store;
         _operations = operations;
+        _parameters = parameters;
     }
 
     public static bool Handles(HttpContext context) => context.Request.Path.StartsWithSegments(Prefix, StringComparison.Ordinal);
@@ -48,7 +50,7 @@ internal sealed class AdminApi
         switch (path)
         {
             case Prefix + "/health" when HttpMethods.IsGet(method):
-                await WriteAsync(context, 200, new JsonObject { ["status"] = "ok", ["secrets"] = _store.Count }).ConfigureAwait(false);
+                await WriteAsync(context, 200, new JsonObject { ["status"] = "ok", ["secrets"] = _store.Count, ["parameters"] = _parameters.Count }).ConfigureAwait(false);
                 break;
             case Prefix + "/requests" when HttpMethods.IsGet(method):
                 await WriteAsync(context, 200, CountsJson(_counter.Snapshot())).ConfigureAwait(false);
@@ -74,6 +76,7 @@ internal sealed class AdminApi
                 _faults.Clear();
                 _counter.Reset();
                 _store.Clear();
+                _parameters.Clear();
                 context.Response.StatusCode = 204;
                 break;
             case Prefix + "/health" or Prefix + "/requests" or Prefix + "/rotations" or Prefix + "/requests/reset" or Prefix + "/faults" or Prefix + "/reset":

@@ -41,7 +41,7 @@ internal sealed class FaultInjector
         Check("global", faults.Global, problems);
         foreach (var (operation, rule) in faults.Operations)
         {
-            if (!SecretOperations.IsKnown(operation) && !StsEndpoint.IsKnown(operation))
+            if (!SecretOperations.IsKnown(operation) && !StsEndpoint.IsKnown(operation) && !ParameterStore.ParameterOperations.IsKnown(operation))
             {
                 problems.Add($"operations.{operation}: unknown operation.");
             }

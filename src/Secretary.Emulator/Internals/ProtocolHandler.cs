@@ -3,18 +3,21 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Secretary.Emulator.Internals.ParameterStore;
 
 namespace Secretary.Emulator.Internals;
 
 /// <summary>
 /// The awsJson1_1 endpoint (<c>POST /</c>): body limit, request counting, fault injection, SigV4, content type,
-/// target and JSON checks, then the operation. Every failure is answered in the service's error shape.
+/// target and JSON checks, then the operation. Every failure is answered in the service's error shape. Secrets Manager and
+/// Parameter Store share the port and these checks; <see cref="ParameterService"/> tells which service a call is for.
 /// </summary>
 internal sealed partial class ProtocolHandler
 {
     private static readonly JsonSerializerOptions ResponseJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly SecretOperations _operations;
+    private readonly ParameterOperations _parameters;
     private readonly SigV4Verifier _verifier;
     private readonly RequestCounter _counter;
     private readonly FaultGate _gate;
@@ -24,6 +27,7 @@ internal sealed partial class ProtocolHandler
 
     public ProtocolHandler(
         SecretOperations operations,
+        ParameterOperations parameters,
         SigV4Verifier verifier,
         RequestCounter counter,
         FaultGate gate,
@@ -31,6 +35,7 @@ internal sealed partial class ProtocolHandler
         ILogger logger)
     {
         _operations = operations;
+        _parameters = parameters;
         _verifier = verifier;
         _counter = counter;
         _gate = gate;
@@ -70,8 +75,12 @@ internal sealed partial class ProtocolHandler
         }
 
         var target = request.Headers["X-Amz-Target"].ToString();
-        var operation = target.StartsWith(EmulatorConstants.TargetPrefix, StringComparison.Ordinal) && SecretOperations.IsKnown(target[EmulatorConstants.TargetPrefix.Length..])
-            ? target[EmulatorConstants.TargetPrefix.Length..]
+        var ssm = ParameterService.Handles(request);
+        var (prefix, service) = ssm
+            ? (ParameterOperations.TargetPrefix, ParameterOperations.ServiceName)
+            : (EmulatorConstants.TargetPrefix, EmulatorConstants.ServiceName);
+        var operation = target.StartsWith(prefix, StringComparison.Ordinal) && (ssm ? ParameterOperations.IsKnown(target[prefix.Length..]) : SecretOperations.IsKnown(target[prefix.Length..]))
+            ? target[prefix.Length..]
             : RequestCounter.Unknown;
         _counter.Count(operation);
 
@@ -83,7 +92,7 @@ internal sealed partial class ProtocolHandler
                 return;
             }
 
-            var region = RequestBody.VerifySignature(_verifier, context, EmulatorConstants.ServiceName, body);
+            var region = RequestBody.VerifySignature(_verifier, context, service, body);
 
             var contentType = request.ContentType ?? string.Empty;
             var mediaType = contentType.Split(';')[0].Trim();
@@ -102,7 +111,9 @@ internal sealed partial class ProtocolHandler
             }
 
             var input = ParseBody(body);
-            var response = await _operations.InvokeAsync(operation, region, input, _gate.Stopping).ConfigureAwait(false);
+            var response = ssm
+                ? _parameters.Invoke(operation, region, input)
+                : await _operations.InvokeAsync(operation, region, input, _gate.Stopping).ConfigureAwait(false);
             Log.Handled(_logger, operation, region, 200);
             await WriteJsonAsync(context, 200, response.ToJsonString(ResponseJson)).ConfigureAwait(false);
         }

@@ -11,7 +11,7 @@ namespace Secretary.Emulator.Internals;
 internal sealed class RequestInput
 {
     /// <summary>Members whose values the service never repeats in a message (the model's sensitive shapes).</summary>
-    private static readonly HashSet<string> Sensitive = new(StringComparer.Ordinal) { "SecretString", "SecretBinary" };
+    private static readonly HashSet<string> Sensitive = new(StringComparer.Ordinal) { "SecretString", "SecretBinary", "Value" };
 
     private readonly JsonObject _body;
     private readonly string? _path;
