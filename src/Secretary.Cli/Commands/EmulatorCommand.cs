@@ -11,6 +11,7 @@ internal static class EmulatorCommand
     {
         var port = new Option<int>("--port", "-p") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 4566 };
         var seed = new Option<string?>("--seed") { Description = "JSON file of name -> string or object to preload (the samples/dev-secrets.json format)." };
+        var parameterSeed = new Option<string?>("--parameter-seed") { Description = "JSON file of Parameter Store parameters to preload: name -> string or {\"Type\": \"SecureString\", \"Value\": ...} (the samples/dev-parameters.json format)." };
         var data = new Option<string?>("--data") { Description = "File that persists every change atomically and is reloaded at start." };
         var accessKey = new Option<string>("--access-key") { Description = "Access key id requests must be signed with.", DefaultValueFactory = _ => "test" };
         var secretKey = new Option<string>("--secret-key") { Description = "Secret access key requests must be signed with.", DefaultValueFactory = _ => "test" };
@@ -22,9 +23,9 @@ internal static class EmulatorCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
 
-        var command = new Command("emulator", "Run the local Secrets Manager emulator (AWS CLI and SDKs work with --endpoint-url).")
+        var command = new Command("emulator", "Run the local Secrets Manager and Parameter Store emulator (AWS CLI and SDKs work with --endpoint-url).")
         {
-            port, seed, data, accessKey, secretKey, region, verbose, rotationFunctions,
+            port, seed, parameterSeed, data, accessKey, secretKey, region, verbose, rotationFunctions,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -32,6 +33,7 @@ internal static class EmulatorCommand
             {
                 Port = parse.GetValue(port),
                 SeedFile = parse.GetValue(seed),
+                ParameterSeedFile = parse.GetValue(parameterSeed),
                 DataFile = parse.GetValue(data),
                 AccessKey = parse.GetValue(accessKey)!,
                 SecretKey = parse.GetValue(secretKey)!,
@@ -68,6 +70,7 @@ internal static class EmulatorCommand
             {
                 Console.WriteLine($"Secrets Manager emulator listening on {server.Endpoint} (region {options.DefaultRegion}, access key {options.AccessKey}).");
                 Console.WriteLine($"  aws --endpoint-url {server.Endpoint.ToString().TrimEnd('/')} secretsmanager list-secrets");
+                Console.WriteLine($"  aws --endpoint-url {server.Endpoint.ToString().TrimEnd('/')} ssm describe-parameters");
                 Console.WriteLine($"  admin: {server.Endpoint}_emulator/requests");
                 foreach (var (name, target) in options.RotationFunctions)
                 {

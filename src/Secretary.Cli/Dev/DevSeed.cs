@@ -22,6 +22,23 @@ internal static class DevSeed
         return [.. secrets.Select(pair => (pair.Key, ValueOf(pair.Key, pair.Value)))];
     }
 
+    /// <summary>The manifest resource name of the embedded <c>samples/dev-parameters.json</c>.</summary>
+    public const string ParametersResourceName = "Secretary.Cli.Dev.dev-parameters.json";
+
+    /// <summary>Returns the embedded Parameter Store parameters: name, type (String when the value is a plain string) and value.</summary>
+    public static IReadOnlyList<(string Name, string Type, string Value)> ReadParameters()
+    {
+        using var stream = typeof(DevSeed).Assembly.GetManifestResourceStream(ParametersResourceName)
+            ?? throw new InvalidOperationException($"The embedded development parameters '{ParametersResourceName}' are missing from {typeof(DevSeed).Assembly.GetName().Name}; rebuild the CLI.");
+        var parameters = JsonNode.Parse(stream)?.AsObject()
+            ?? throw new InvalidOperationException($"The embedded development parameters '{ParametersResourceName}' are not a JSON object.");
+        return [.. parameters.Select(pair => pair.Value switch
+        {
+            JsonObject spec => (pair.Key, spec["Type"]?.GetValue<string>() ?? "String", spec["Value"]?.GetValue<string>() ?? throw new InvalidOperationException($"The embedded development parameter '{pair.Key}' has no Value.")),
+            _ => (pair.Key, "String", ValueOf(pair.Key, pair.Value)),
+        })];
+    }
+
     private static string ValueOf(string name, JsonNode? value) => value switch
     {
         null => throw new InvalidOperationException($"The embedded development secret '{name}' is null."),

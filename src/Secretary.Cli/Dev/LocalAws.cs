@@ -2,12 +2,14 @@ using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Secretary.Aws;
 using Secretary.Emulator;
+using Secretary.ParameterStore;
 
 namespace Secretary.Cli.Dev;
 
 /// <summary>
-/// The emulator started in-process and an <see cref="AwsSecretsManagerStore"/> pointed at it (credentials test/test,
-/// region us-east-1): the embedded development backend of <c>secretary serve --dev</c> and of tests. Disposing stops both.
+/// The emulator started in-process, an <see cref="AwsSecretsManagerStore"/> and an <see cref="AwsParameterStore"/> pointed at
+/// it (credentials test/test, region us-east-1): the embedded development backend of <c>secretary serve --dev</c> and of
+/// tests. Disposing stops them.
 /// </summary>
 internal sealed class LocalAws : IAsyncDisposable
 {
@@ -15,10 +17,11 @@ internal sealed class LocalAws : IAsyncDisposable
     public const string SecretKey = "test";
     public const string Region = "us-east-1";
 
-    private LocalAws(EmulatorServer emulator, AwsSecretsManagerStore store)
+    private LocalAws(EmulatorServer emulator, AwsSecretsManagerStore store, AwsParameterStore parameters)
     {
         Emulator = emulator;
         Store = store;
+        Parameters = parameters;
     }
 
     /// <summary>Gets the running emulator (request counts, faults, <c>PutSecret</c>).</summary>
@@ -26,6 +29,9 @@ internal sealed class LocalAws : IAsyncDisposable
 
     /// <summary>Gets the store that reads from <see cref="Emulator"/> over HTTP, signed with SigV4.</summary>
     public AwsSecretsManagerStore Store { get; }
+
+    /// <summary>Gets the Parameter Store store that reads from <see cref="Emulator"/>.</summary>
+    public AwsParameterStore Parameters { get; }
 
     /// <summary>Gets the emulator's endpoint, for example <c>http://127.0.0.1:4566/</c>.</summary>
     public Uri Endpoint => Emulator.Endpoint;
@@ -58,7 +64,18 @@ internal sealed class LocalAws : IAsyncDisposable
             };
             configure?.Invoke(options);
             var store = new AwsSecretsManagerStore(options, loggerFactory?.CreateLogger<AwsSecretsManagerStore>());
-            return new LocalAws(emulator, store);
+            var parameters = new AwsParameterStore(
+                new AwsParameterStoreOptions
+                {
+                    Region = Region,
+                    ServiceUrl = emulator.Endpoint.ToString(),
+                    Credentials = options.Credentials,
+                    Timeout = options.Timeout,
+                    MaxAttempts = options.MaxAttempts,
+                    RetryMode = options.RetryMode,
+                },
+                loggerFactory?.CreateLogger<AwsParameterStore>());
+            return new LocalAws(emulator, store, parameters);
         }
         catch
         {
@@ -92,6 +109,11 @@ internal sealed class LocalAws : IAsyncDisposable
             }
         }
 
+        foreach (var (name, type, value) in DevSeed.ReadParameters())
+        {
+            local.Emulator.PutParameter(name, value, type);
+        }
+
         return local;
     }
 
@@ -99,6 +121,7 @@ internal sealed class LocalAws : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Store.Dispose();
+        Parameters.Dispose();
         await Emulator.DisposeAsync().ConfigureAwait(false);
     }
 }
