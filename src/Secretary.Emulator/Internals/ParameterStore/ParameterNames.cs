@@ -27,7 +27,7 @@ internal static partial class ParameterNames
 
         if (name.Contains('/', StringComparison.Ordinal) && !name.StartsWith('/'))
         {
-            throw EmulatorException.Validation("Parameter name must be a fully qualified name.");
+            throw ParameterOperations.Invalid("Parameter name must be a fully qualified name.");
         }
 
         if (name.Contains("//", StringComparison.Ordinal) || (name.Length > 1 && name.EndsWith('/')) || name == "/")

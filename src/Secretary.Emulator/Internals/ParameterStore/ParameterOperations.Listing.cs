@@ -17,7 +17,7 @@ internal sealed partial class ParameterOperations
         _ = input.Bool("Shared");
         if (legacy is not null && input.Has("ParameterFilters"))
         {
-            throw EmulatorException.Validation("You can use either Filters or ParameterFilters in a single request.");
+            throw ParameterOperations.Invalid("You can use either Filters or ParameterFilters in a single request.");
         }
 
         foreach (var item in RequestInput.Structures(legacy, "Filters", "ParametersFilter", ["Key", "Values"]))

@@ -54,7 +54,7 @@ internal sealed partial class ParameterOperations
         var filters = ReadFilters(input, "ParameterFilters", ByPathFilterKeys);
         if (!ParameterNames.IsPath(path))
         {
-            throw EmulatorException.Validation("The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash \"/\". It can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol \"/\". Valid example: /get/parameters2-/by1./path0_.");
+            throw ParameterOperations.Invalid("The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash \"/\". It can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol \"/\". Valid example: /get/parameters2-/by1./path0_.");
         }
 
         var label = filters.FirstOrDefault(f => f.Key == "Label");
@@ -166,7 +166,7 @@ internal sealed partial class ParameterOperations
     {
         if (!decrypt)
         {
-            throw EmulatorException.Validation("WithDecryption flag must be True for retrieving a Secret Manager secret.");
+            throw ParameterOperations.Invalid("WithDecryption flag must be True for retrieving a Secret Manager secret.");
         }
 
         var (name, selector) = ParameterNames.Split(text);
@@ -189,7 +189,7 @@ internal sealed partial class ParameterOperations
 
         if (secret["SecretString"] is not JsonValue value)
         {
-            throw EmulatorException.Validation("Parameter Store can read only secrets with a string value; this secret holds binary data.");
+            throw ParameterOperations.Invalid("Parameter Store can read only secrets with a string value; this secret holds binary data.");
         }
 
         var source = new JsonObject

@@ -123,6 +123,9 @@ internal sealed partial class ParameterOperations
     private ParameterRecord Require(string region, string nameOrArn) =>
         Find(region, nameOrArn) ?? throw ParameterNotFound();
 
+    /// <summary>A ValidationException with the service's own sentence (model constraint violations use <see cref="EmulatorException.Validation"/>).</summary>
+    internal static EmulatorException Invalid(string message) => new("ValidationException", message);
+
     private static EmulatorException ParameterNotFound(string message = "") => new("ParameterNotFound", message);
 
     private string User => $"arn:aws:iam::{_accountId}:root";
@@ -155,30 +158,30 @@ internal sealed partial class ParameterOperations
 
         if (existing is not null && tags is not null)
         {
-            throw EmulatorException.Validation("Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.");
+            throw ParameterOperations.Invalid("Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.");
         }
 
         var previous = existing?.Latest;
-        type ??= previous?.Type ?? throw EmulatorException.Validation("A parameter type is required when you create a parameter.");
+        type ??= previous?.Type ?? throw ParameterOperations.Invalid("A parameter type is required when you create a parameter.");
         if (keyId is not null && type != "SecureString")
         {
-            throw EmulatorException.Validation("KeyId is required for SecureString type parameter only.");
+            throw ParameterOperations.Invalid("KeyId is required for SecureString type parameter only.");
         }
 
         dataType = string.IsNullOrEmpty(dataType) ? previous?.DataType ?? "text" : dataType;
         if (dataType is not ("text" or "aws:ec2:image" or "aws:ssm:integration"))
         {
-            throw EmulatorException.Validation($"The following data type is not supported: {dataType} (Data type names are all lowercase.)");
+            throw ParameterOperations.Invalid($"The following data type is not supported: {dataType} (Data type names are all lowercase.)");
         }
 
         if (dataType == "aws:ec2:image" && !System.Text.RegularExpressions.Regex.IsMatch(value, "^ami-[a-f0-9]{8,17}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant))
         {
-            throw EmulatorException.Validation("Parameter value is not a valid AMI ID: an aws:ec2:image parameter holds an AMI ID such as ami-12345abcdeEXAMPLE.");
+            throw ParameterOperations.Invalid("Parameter value is not a valid AMI ID: an aws:ec2:image parameter holds an AMI ID such as ami-12345abcdeEXAMPLE.");
         }
 
         if (dataType != "text" && type != "String")
         {
-            throw EmulatorException.Validation($"The {dataType} data type is supported for String parameters only.");
+            throw ParameterOperations.Invalid($"The {dataType} data type is supported for String parameters only.");
         }
 
         allowedPattern ??= existing is null ? null : previous!.AllowedPattern;
@@ -210,22 +213,22 @@ internal sealed partial class ParameterOperations
         };
         if (resolvedTier == "Standard" && previous?.Tier == "Advanced")
         {
-            throw EmulatorException.Validation("This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it as a standard parameter.");
+            throw ParameterOperations.Invalid("This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it as a standard parameter.");
         }
 
         if (resolvedTier == "Standard" && bytes > StandardValueLimit)
         {
-            throw EmulatorException.Validation($"Standard tier parameters support a maximum parameter value of {StandardValueLimit} characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier. For more information, see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html");
+            throw ParameterOperations.Invalid($"Standard tier parameters support a maximum parameter value of {StandardValueLimit} characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier. For more information, see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html");
         }
 
         if (bytes > AdvancedValueLimit)
         {
-            throw EmulatorException.Validation($"Advanced tier parameters support a maximum parameter value of {AdvancedValueLimit} characters.");
+            throw ParameterOperations.Invalid($"Advanced tier parameters support a maximum parameter value of {AdvancedValueLimit} characters.");
         }
 
         if (policies is not null && resolvedTier != "Advanced")
         {
-            throw EmulatorException.Validation("Parameter policies are supported only for parameters in the advanced-parameter tier.");
+            throw ParameterOperations.Invalid("Parameter policies are supported only for parameters in the advanced-parameter tier.");
         }
 
         var parameter = existing ?? new ParameterRecord(name, ParameterNames.Arn(region, _accountId, name));
