@@ -256,6 +256,19 @@ public sealed class FuzzTests(ITestOutputHelper output)
             return;
         }
 
+        // The agent answers its own refusals in the AWS agent's plain text ("Bad Token", "unknown parameter: x", ...).
+        if (mediaType == "text/plain")
+        {
+            // "unknown parameter: X" names X as sent, as the AWS agent does (only callers with the token get that far).
+            var echoed = body.StartsWith("unknown parameter: ", StringComparison.Ordinal);
+            if (!AgentRefusals.Any(r => body.StartsWith(r, StringComparison.Ordinal)) || (!echoed && (body.Length > 300 || body.Any(char.IsControl))))
+            {
+                problems.Add($"{input}: {status} plain text that is no agent refusal: {Shorten(body)}");
+            }
+
+            return;
+        }
+
         try
         {
             using var json = JsonDocument.Parse(body);
@@ -271,6 +284,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
             problems.Add($"{input}: {status} not JSON: {Shorten(body)}");
         }
     }
+
+    private static readonly string[] AgentRefusals =
+    [
+        "Bad Token", "Forwarded", "Bad Host", "Not allowed", "Not found", "Connection limit exceeded", "missing parameter secretId",
+        "missing secret ID", "invalid refreshNow value", "unknown parameter: ", "Bad request", "Payload too large", "the body ",
+        "a secret id is malformed", "secretId may be given once",
+    ];
 
     private static string Target(Random random)
     {
