@@ -59,7 +59,8 @@ public sealed partial class LambdaLayerTests : IDisposable
         var url = Regex.Match(agent.Output, @"agent: (http://\S+)").Groups[1].Value;
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{url}/secretsmanager/get?secretId=surgicase/api-signing-key");
-        request.Headers.Add("X-Aws-Parameters-Secrets-Token", File.ReadAllText(Path.Combine(home, ".secretary", "token")).Trim());
+        var port = new Uri(url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        request.Headers.Add("X-Aws-Parameters-Secrets-Token", File.ReadAllText(Path.Combine(home, ".secretary", "token-" + port)).Trim()); // one token file per dev agent
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("dev-signing-key-0000000000000000", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["SecretString"]!.GetValue<string>());
