@@ -29,7 +29,7 @@ public sealed class Boto3ConformanceTests : IClassFixture<EmulatorProcessFixture
     {
         var script = Path.Combine(AppContext.BaseDirectory, "boto3_conformance.py");
         var environment = AwsCli.Environment();
-        var result = await ProcessRunner.RunAsync("python3", [script, _fixture.Emulator.Endpoint], environment, timeoutSeconds: 300);
+        var result = await ProcessRunner.RunAsync("python3", [script, _fixture.Emulator.Endpoint], environment, timeout: TimeSpan.FromSeconds(300));
         Assert.True(result.ExitCode == 0, "boto3 conformance failed: " + result);
         var summary = JsonNode.Parse(result.Stdout.Trim().Split('\n')[^1])!;
         var passed = summary["passed"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();

@@ -54,7 +54,7 @@ public sealed class EmulatorHardeningTests : IDisposable
     public async Task DataInAMissingDirectory_FailsTheStart_WithOneLine()
     {
         var data = Path.Combine(_directory, "no-such-dir", "state.json");
-        var result = await ProcessRunner.RunAsync("dotnet", [Repository.SecretaryDll, "emulator", "--port", "0", "--data", data], new Dictionary<string, string?>(), timeoutSeconds: 60);
+        var result = await ProcessRunner.RunCliAsync(["emulator", "--port", "0", "--data", data], new Dictionary<string, string?>(), timeout: TimeSpan.FromSeconds(60));
         Assert.Equal(1, result.ExitCode);
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var line = Assert.Single(lines);

@@ -34,7 +34,7 @@ public sealed class FaultInjectionTests
         await using var emulator = await EmulatorFixture.StartAsync(o => o.TimeProvider = clock);
         emulator.Server.SetFaults(new EmulatorFaults { LatencyMs = 60_000 });
         var call = emulator.Client.CallAsync("GetRandomPassword", []);
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 1, "the call to arrive");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 1, "the call to arrive");
         await Task.Delay(100);
         Assert.False(call.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(60));
@@ -50,11 +50,11 @@ public sealed class FaultInjectionTests
         emulator.Server.SetFaults(new EmulatorFaults { Operations = { ["GetRandomPassword"] = new EmulatorFaultRule { LatencyMs = 600_000 } } });
         using var cts = new CancellationTokenSource();
         var call = emulator.Client.CallAsync("GetRandomPassword", [], cts.Token);
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 1, "the call to arrive");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 1, "the call to arrive");
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         // The fake clock never moved: only the abort can have ended the server-side delay.
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 0, "the delayed call to end on abort");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 0, "the delayed call to end on abort");
         Assert.Equal(1, emulator.Server.GetRequestCounts().For("GetRandomPassword"));
     }
 
@@ -65,10 +65,10 @@ public sealed class FaultInjectionTests
         emulator.Server.SetFaults(new EmulatorFaults { Hang = true });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => emulator.Client.CallAsync("GetRandomPassword", [], cts.Token));
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 0, "the hung call to end on abort");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 0, "the hung call to end on abort");
 
         var hung = emulator.Client.CallAsync("ListSecrets", []);
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 1, "the second call to arrive");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 1, "the second call to arrive");
         var watch = Stopwatch.StartNew();
         await emulator.Server.StopAsync();
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"stop took {watch.Elapsed}");

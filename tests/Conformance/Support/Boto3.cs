@@ -14,7 +14,7 @@ internal static class Boto3
         var environment = AwsCli.Environment();
         environment["PYTHONOPTIMIZE"] = "2";
         environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        var result = await ProcessRunner.RunAsync("python3", [Script, endpoint, check], environment, timeoutSeconds: 180);
+        var result = await ProcessRunner.RunAsync("python3", [Script, endpoint, check], environment, timeout: TimeSpan.FromSeconds(180));
         Assert.True(result.ExitCode == 0 && result.Stdout.Contains("ok " + check, StringComparison.Ordinal), $"boto3 check {check} failed: {result}");
     }
 
