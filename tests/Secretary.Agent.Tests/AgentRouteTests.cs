@@ -365,7 +365,8 @@ public sealed class AgentRouteTests
         var store = new FakeSecretStore();
         store.Set("a", "1");
         await using var f = await AgentFixture.StartAsync(o => o.RequiredSecrets = ["a", "b"], store);
-        await f.Store.WaitForCallsAsync(1);
+        var readiness = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Internals.ReadinessState>(f.Host.Services);
+        await f.WaitUntilAsync(() => readiness.Missing == 1); // the first warm-up has reported
 
         using var warming = await f.Client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, warming.StatusCode);

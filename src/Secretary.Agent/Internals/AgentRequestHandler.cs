@@ -1,3 +1,4 @@
+using Secretary.Shared;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -47,6 +48,7 @@ internal sealed partial class AgentRequestHandler
     private readonly ReadinessState _readiness;
     private readonly AgentMetrics _metrics;
     private readonly ConnectionBudget _budget;
+    private readonly ServedSecrets _served;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RateLimitedLog _failureLog;
@@ -61,6 +63,7 @@ internal sealed partial class AgentRequestHandler
         ReadinessState readiness,
         AgentMetrics metrics,
         ConnectionBudget budget,
+        ServedSecrets served,
         TimeProvider time,
         ILogger<AgentRequestHandler> logger)
     {
@@ -71,6 +74,7 @@ internal sealed partial class AgentRequestHandler
         _readiness = readiness;
         _metrics = metrics;
         _budget = budget;
+        _served = served;
         _time = time;
         _logger = logger;
         _failureLog = new RateLimitedLog(time, TimeSpan.FromSeconds(10));
@@ -316,6 +320,7 @@ internal sealed partial class AgentRequestHandler
             return;
         }
 
+        _served.Add(read.SecretId!);
         if (lookup.IsStale)
         {
             context.Response.Headers["X-Secretary-Stale"] = "true";
