@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics.Metrics;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -35,6 +36,12 @@ internal sealed partial class CredentialTracker : IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, string> _passwords = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _failureCounter;
+    private readonly Counter<long> _retryCounter;
+    private readonly Counter<long> _switchCounter;
+    private readonly KeyValuePair<string, object?> _systemTag;
     private DatabaseCredentials? _current;
     private (DatabaseCredentials Failed, Task<bool> Task)? _recovery;
     private long _physicalOpens;
@@ -45,8 +52,14 @@ internal sealed partial class CredentialTracker : IDisposable
     private long _switches;
     private int _disposed;
 
-    public CredentialTracker(ISecretCache cache, string secretId, SecretaryCredentialOptions options, Func<Exception, bool> isAuthenticationFailure)
+    public CredentialTracker(ISecretCache cache, string secretId, SecretaryCredentialOptions options, string system, Func<Exception, bool> isAuthenticationFailure)
     {
+        _systemTag = new("db.system", system);
+        _ownsMeter = options.MeterFactory is null;
+        _meter = options.MeterFactory?.Create("Secretary") ?? new Meter("Secretary");
+        _failureCounter = _meter.CreateCounter<long>("secretary.db.authentication_failures", "{open}", "Opens the database refused for the login");
+        _retryCounter = _meter.CreateCounter<long>("secretary.db.retried_opens", "{open}", "Opens retried after an authentication failure brought new credentials");
+        _switchCounter = _meter.CreateCounter<long>("secretary.db.credential_switches", "{switch}", "Times new connections switched to another login");
         _cache = cache;
         _secretId = secretId;
         _options = options;
@@ -142,7 +155,7 @@ internal sealed partial class CredentialTracker : IDisposable
             failure.Throw();
         }
 
-        Interlocked.Increment(ref _retriedOpens);
+        CountRetry();
         connection = create(Current);
         try
         {
@@ -185,7 +198,7 @@ internal sealed partial class CredentialTracker : IDisposable
             failure.Throw();
         }
 
-        Interlocked.Increment(ref _retriedOpens);
+        CountRetry();
         connection = create(Current);
         try
         {
@@ -223,7 +236,7 @@ internal sealed partial class CredentialTracker : IDisposable
             failure.Throw();
         }
 
-        Interlocked.Increment(ref _retriedOpens);
+        CountRetry();
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -243,7 +256,7 @@ internal sealed partial class CredentialTracker : IDisposable
     /// </summary>
     public async Task<bool> RecoverAsync(DatabaseCredentials failed, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _authenticationFailures);
+        CountFailure();
         Task<bool> recovery;
         lock (_gate)
         {
@@ -277,7 +290,24 @@ internal sealed partial class CredentialTracker : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _cache.VersionChanged -= OnVersionChanged;
+            if (_ownsMeter)
+            {
+                _meter.Dispose();
+            }
         }
+    }
+
+    private void CountFailure()
+    {
+        Interlocked.Increment(ref _authenticationFailures);
+        _failureCounter.Add(1, _systemTag);
+    }
+
+    /// <summary>Counts a retried open; the counter is recorded on the caller's flow (a listener sees the caller's async-local state).</summary>
+    private void CountRetry()
+    {
+        Interlocked.Increment(ref _retriedOpens);
+        _retryCounter.Add(1, _systemTag);
     }
 
     private async Task<bool> RecoverCoreAsync(DatabaseCredentials failed)
@@ -335,7 +365,7 @@ internal sealed partial class CredentialTracker : IDisposable
     {
         if (_isAuthenticationFailure(ex))
         {
-            Interlocked.Increment(ref _authenticationFailures);
+            CountFailure();
             Interlocked.Increment(ref _failedRetries);
         }
     }
@@ -422,6 +452,7 @@ internal sealed partial class CredentialTracker : IDisposable
         }
 
         Interlocked.Increment(ref _switches);
+        _switchCounter.Add(1, _systemTag);
         Log.Switched(_logger, _secretId, previous.VersionId, next.VersionId, next.Username, next.FromPending);
         Switched?.Invoke(next);
     }
