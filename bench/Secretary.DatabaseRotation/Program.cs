@@ -141,12 +141,6 @@ async Task<List<string>> RunAsync(RotationRig rig, string engine, string strateg
         return (m.VersionId, m.RetriedOpens, m.PhysicalOpens, $"authentication failures {m.AuthenticationFailures}, failed retries {m.FailedRetries}, unrecovered {m.UnrecoveredFailures}, switches {m.CredentialSwitches}");
     }
 
-    groups[0].OnFirstFailure = async _ =>
-    {
-        var (v, value) = await rig.Client.GetAsync(secretId);
-        var ok = await rig.Server.CanLoginAsync(user, (string)value["password"]!);
-        Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} DIAG first failure: AWSCURRENT {v} logs in: {ok}; data source on {stats().VersionId}; cache has {(await cache.GetAsync(secretId)).VersionId}");
-    };
     foreach (var group in groups)
     {
         await (await group.DataSource.OpenConnectionAsync()).DisposeAsync(); // warm: the secret read, one connection each
@@ -168,9 +162,8 @@ async Task<List<string>> RunAsync(RotationRig rig, string engine, string strateg
         }
 
         Workload.Rotation = ++rotations;
-        Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} rotation {rotations} of {secretId} starts");
         var (version, _) = await rig.RotateAsync(secretId, strategy);
-        Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} rotation {rotations} finished: {version}");
+        Console.Error.WriteLine($"rotation {rotations} of {secretId}: {version}");
         var finished = Stopwatch.GetTimestamp();
         if (backplane is not null)
         {
@@ -209,11 +202,6 @@ async Task<List<string>> RunAsync(RotationRig rig, string engine, string strateg
         {
             notes.Add($"- {engine} {strategy} {group.Client}: {string.Join(", ", group.Errors.Select(e => $"{e.Key}: {e.Value}"))}");
         }
-    }
-
-    foreach (var line in rig.Server.Output.Split('\n').Where(l => l.Contains("FATAL", StringComparison.Ordinal) || l.Contains("DETAIL", StringComparison.Ordinal)).Take(6))
-    {
-        Console.Error.WriteLine("DIAG server: " + line);
     }
 
     notes.Add($"- {engine} {strategy} {(propagate ? "backplane" : "no propagation")}: {rotations} rotations, {physical} physical opens by Secretary's data source ({detail}); switch times (ms) after each finishSecret: {string.Join(", ", switches.Select(s => double.IsNaN(s) ? "-" : s.ToString("0", CultureInfo.InvariantCulture)))}");

@@ -24,8 +24,6 @@ internal sealed class Workload(string client, DbDataSource dataSource, int worke
 
     public Dictionary<string, int> Errors { get; } = [];
 
-    public Func<Workload, Task>? OnFirstFailure { get; set; }
-
     /// <summary>The rotation now running or last finished (0 before the first).</summary>
     public static int Rotation { get; set; }
 
@@ -76,11 +74,7 @@ internal sealed class Workload(string client, DbDataSource dataSource, int worke
                 }
                 catch (DbException ex)
                 {
-                    if (Interlocked.Increment(ref _failed) == 1 && OnFirstFailure is { } onFirst)
-                    {
-                        await onFirst(this);
-                    }
-
+                    Interlocked.Increment(ref _failed);
                     var kind = ex.GetType().Name + " " + (ex.SqlState ?? string.Empty) + " " + ex.ErrorCode;
                     lock (Errors)
                     {

@@ -20,7 +20,8 @@ namespace Secretary.Databases;
 /// backplane — is taken before the password is handed out.</item>
 /// <item><c>VersionChanged</c> of the secret's AWSCURRENT switches new connections at once.</item>
 /// <item>An authentication failure runs <see cref="RecoverAsync"/>: one recovery per failed login (single flight), which
-/// refreshes AWSCURRENT (rate-limited by the cache) and, when that brings nothing new, reads AWSPENDING.</item>
+/// reads AWSCURRENT from the store, then AWSPENDING, then — when AWSPENDING is gone, as finishSecret may have moved
+/// AWSCURRENT meanwhile — AWSCURRENT again. A login that nothing recovered is not retried against the store for a second.</item>
 /// </list>
 /// Passwords are kept per user, so connections of the previous user (alternating-users rotation) still open with its
 /// last known password while the new user takes over.
@@ -28,6 +29,12 @@ namespace Secretary.Databases;
 internal sealed partial class CredentialTracker : IDisposable
 {
     private static readonly SecretReadOptions PendingRead = new() { VersionStage = SecretRequest.PendingStage };
+
+    /// <summary>A read that only a value fetched from now on satisfies (single flight with other readers of the secret).</summary>
+    private static readonly SecretReadOptions FreshRead = new() { Ttl = TimeSpan.FromMilliseconds(1) };
+
+    /// <summary>After a recovery found nothing for a login, further failures of that login within this pause ask the store nothing.</summary>
+    private static readonly TimeSpan UnrecoveredPause = TimeSpan.FromSeconds(1);
 
     private readonly ISecretCache _cache;
     private readonly string _secretId;
@@ -43,7 +50,9 @@ internal sealed partial class CredentialTracker : IDisposable
     private readonly Counter<long> _switchCounter;
     private readonly KeyValuePair<string, object?> _systemTag;
     private DatabaseCredentials? _current;
+    private readonly TimeProvider _time = TimeProvider.System;
     private (DatabaseCredentials Failed, Task<bool> Task)? _recovery;
+    private (DatabaseCredentials Login, long At)? _lastUnrecovered;
     private long _physicalOpens;
     private long _authenticationFailures;
     private long _retriedOpens;
@@ -314,51 +323,78 @@ internal sealed partial class CredentialTracker : IDisposable
     {
         // The flight is shared by every caller that failed with this login: no caller's cancellation ends it.
         await Task.Yield();
+        lock (_gate)
+        {
+            if (_lastUnrecovered is { } last && last.Login.SameLogin(failed) && _time.GetElapsedTime(last.At) < UnrecoveredPause)
+            {
+                return false; // the same refused login just now: the store is not asked again within the pause
+            }
+        }
+
         Log.AuthenticationFailed(_logger, _secretId, failed.Username, failed.VersionId);
+
+        // 1. AWSCURRENT as the store has it now: a rotation this cache has not seen yet.
+        if (await AdoptFreshCurrentAsync(failed).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        if (_options.TryPendingOnAuthenticationFailure)
+        {
+            // 2. AWSPENDING: a single-user rotation between setSecret and finishSecret.
+            var pendingMissing = false;
+            try
+            {
+                var current = Volatile.Read(ref _current)!;
+                var pending = await _cache.RefreshAsync(_secretId, PendingRead, CancellationToken.None).ConfigureAwait(false);
+                if (pending.VersionId != current.VersionId)
+                {
+                    var credentials = DatabaseCredentials.FromSecret(pending, current.CurrentVersionId, fromPending: true);
+                    if (!credentials.SameLogin(failed))
+                    {
+                        Switch(credentials);
+                        return true;
+                    }
+                }
+            }
+            catch (SecretNotFoundException)
+            {
+                pendingMissing = true;
+            }
+            catch (SecretaryException ex)
+            {
+                Log.RefreshFailed(_logger, _secretId, SecretRequest.PendingStage, ex.GetType().Name);
+            }
+
+            // 3. No AWSPENDING: finishSecret may have moved AWSCURRENT after step 1 read it.
+            if (pendingMissing && await AdoptFreshCurrentAsync(failed).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        lock (_gate)
+        {
+            _lastUnrecovered = (failed, _time.GetTimestamp());
+        }
+
+        Log.NotRecovered(_logger, _secretId, failed.Username, failed.VersionId);
+        return false;
+    }
+
+    /// <summary>Reads AWSCURRENT from the store (a value cached before this call does not do) and takes it; true when new connections now log in differently from <paramref name="failed"/>.</summary>
+    private async Task<bool> AdoptFreshCurrentAsync(DatabaseCredentials failed)
+    {
         try
         {
-            AdoptCurrent(await _cache.RefreshAsync(_secretId, cancellationToken: CancellationToken.None).ConfigureAwait(false));
+            AdoptCurrent(await _cache.GetAsync(_secretId, FreshRead, CancellationToken.None).ConfigureAwait(false));
         }
         catch (SecretaryException ex)
         {
             Log.RefreshFailed(_logger, _secretId, SecretRequest.CurrentStage, ex.GetType().Name);
         }
 
-        var current = Volatile.Read(ref _current)!;
-        if (!current.SameLogin(failed))
-        {
-            return true;
-        }
-
-        if (!_options.TryPendingOnAuthenticationFailure)
-        {
-            return false;
-        }
-
-        try
-        {
-            var pending = await _cache.RefreshAsync(_secretId, PendingRead, CancellationToken.None).ConfigureAwait(false);
-            if (pending.VersionId != current.VersionId)
-            {
-                var credentials = DatabaseCredentials.FromSecret(pending, current.CurrentVersionId, fromPending: true);
-                if (!credentials.SameLogin(failed))
-                {
-                    Switch(credentials);
-                    return true;
-                }
-            }
-        }
-        catch (SecretNotFoundException)
-        {
-            // No rotation in progress.
-        }
-        catch (SecretaryException ex)
-        {
-            Log.RefreshFailed(_logger, _secretId, SecretRequest.PendingStage, ex.GetType().Name);
-        }
-
-        Log.NotRecovered(_logger, _secretId, failed.Username, failed.VersionId);
-        return false;
+        return !Volatile.Read(ref _current)!.SameLogin(failed);
     }
 
     private void CountFailedRetry(Exception ex)
