@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the integration tests drive as real processes, when it is missing:
-# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI and boto3 (conformance),
-# clang and zlib1g-dev (the Native AOT build of secretary), systemd (systemd-analyze verify of deploy/systemd),
-# PyYAML (the checks of deploy/kubernetes), PostgreSQL and MariaDB with the Python drivers the sample rotation functions
-# use (the database integrations), and the unprivileged user the database servers run as.
+# redis-server (fleet backplane), wrk (load scripts), the official AWS CLI, boto3, Node.js and npm with the AWS SDK for
+# JavaScript v3 (conformance), clang and zlib1g-dev (the Native AOT build of secretary), systemd (systemd-analyze
+# verify of deploy/systemd), PyYAML (the checks of deploy/kubernetes), PostgreSQL and MariaDB with the Python drivers
+# the sample rotation functions use (the database integrations), the unprivileged user the security tests act as and
+# the one the database servers run as.
 # Fails loudly rather than letting a suite skip silently.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ command -v aws >/dev/null 2>&1 || missing+=(awscli)
 python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
 python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
@@ -23,6 +26,21 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || python3 -c 'import boto3, psycopg2, pymysql' >/dev/null 2>&1 || missing+=(python3-boto3)
 /usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || python3 -c 'import psycopg2' >/dev/null 2>&1 || missing+=(python3-psycopg2)
 /usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || python3 -c 'import pymysql' >/dev/null 2>&1 || missing+=(python3-pymysql)
+# The agent's security tests run their attacks as an unprivileged user, with the system Python (a user's own Python is out of its reach).
+[[ -x /usr/bin/python3 ]] || missing+=(python3)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+command -v useradd >/dev/null 2>&1 || missing+=(passwd)
+
+# The AWS SDK for JavaScript v3 for tests/Conformance, at the exact versions js/package-lock.json pins (node_modules
+# is gitignored). The conformance fixture runs the same npm ci when it finds the folder missing.
+install_js_sdk() {
+  local js
+  js="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/Conformance/js"
+  if [[ ! -f "$js/node_modules/@aws-sdk/client-secrets-manager/package.json" ]]; then
+    npm ci --no-audit --no-fund --prefix "$js" >/dev/null
+  fi
+}
+trap 'status=$?; if [[ $status -eq 0 ]]; then install_js_sdk; fi' EXIT
 
 # Security tests take the attacker's seat as this unprivileged local user (they fail without it).
 attacker=secretary-attacker
@@ -63,3 +81,4 @@ python3 -c 'import boto3' >/dev/null 2>&1 || {
   echo "boto3 is not importable by $(command -v python3) after installing python3-boto3" >&2
   exit 1
 }
+

@@ -30,8 +30,9 @@ trap cleanup EXIT
 if [[ -z "$url" ]]; then
   dotnet build -c Release src/Secretary.Cli -nologo -clp:ErrorsOnly >/dev/null
   token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-  SECRETARY_TOKEN=$token SECRETARY__LOGLEVEL=warn \
-    dotnet src/Secretary.Cli/bin/Release/net10.0/Secretary.Cli.dll serve --dev --port 0 --emulator-port 0 >"$work/agent.log" 2>&1 &
+  env -u AWS_TOKEN -u AWS_SESSION_TOKEN -u AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_TOKEN="$token" SECRETARY__LOGLEVEL=warn \
+    dotnet src/Secretary.Cli/bin/Release/net10.0/Secretary.Cli.dll serve --dev --port 0 --emulator-port 0 \
+    --unix-socket "$work/run/agent.sock" >"$work/agent.log" 2>&1 &
   agent_pid=$!
   for _ in $(seq 1 100); do
     url=$(sed -n 's/^agent: \(http[^ ]*\).*/\1/p' "$work/agent.log" | head -n 1)
@@ -70,3 +71,20 @@ printf '| route | requests/s | p99 (ms) | non-2xx |\n|---|---:|---:|---:|\n'
 printf '| /secretsmanager/get (cached) | %s | %s | %s |\n' "$secret_rate" "$secret_p99" "$secret_bad"
 printf '| /ping | %s | %s | %s |\n' "$ping_rate" "$ping_p99" "$ping_bad"
 echo "cached-secret rate = ${ratio}% of /ping"
+
+# The same closed-loop client over TCP and over the Unix socket (wrk cannot reach a Unix socket).
+if [[ -S "$work/run/agent.sock" ]]; then
+  port=${url##*:}
+  client() { dotnet run scripts/agent-load-client.cs -- "$@" --token "$token" --connections "$connections" --seconds "${duration%s}"; }
+  client --tcp "$port" --path /ping >/dev/null # build and warm
+  read -r tcp_ping tcp_ping_p99 tcp_ping_bad < <(client --tcp "$port" --path /ping)
+  read -r tcp_rate tcp_p99 tcp_bad < <(client --tcp "$port" --path /secretsmanager/get?secretId=surgicase/main)
+  read -r unix_ping unix_ping_p99 unix_ping_bad < <(client --unix "$work/run/agent.sock" --path /ping)
+  read -r unix_rate unix_p99 unix_bad < <(client --unix "$work/run/agent.sock" --path /secretsmanager/get?secretId=surgicase/main)
+  echo
+  echo "one closed-loop client (scripts/agent-load-client.cs), $connections connections, $duration each"
+  printf '| transport | route | requests/s | p99 (ms) | non-2xx |\n|---|---|---:|---:|---:|\n'
+  printf '| TCP | /secretsmanager/get (cached) | %s | %s | %s |\n| TCP | /ping | %s | %s | %s |\n' "$tcp_rate" "$tcp_p99" "$tcp_bad" "$tcp_ping" "$tcp_ping_p99" "$tcp_ping_bad"
+  printf '| Unix socket | /secretsmanager/get (cached) | %s | %s | %s |\n| Unix socket | /ping | %s | %s | %s |\n' "$unix_rate" "$unix_p99" "$unix_bad" "$unix_ping" "$unix_ping_p99" "$unix_ping_bad"
+  awk -v a="$tcp_rate" -v b="$tcp_ping" -v c="$unix_rate" -v d="$unix_ping" 'BEGIN { printf "cached-secret rate = %.1f%% of /ping over TCP, %.1f%% over the Unix socket\n", 100 * a / b, 100 * c / d }'
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Side-by-side figures of the agent's builds, whole process, medians of several runs:
-# size, start to first served secret, idle RSS, peak RSS under wrk load, cached-GET throughput.
+# Side-by-side figures of the agent's builds, whole process, medians of several runs: size, start to first served
+# secret, idle RSS (and of it the private, anonymous part: RSS also counts the binary's clean file-backed pages),
+# peak RSS under wrk load, cached-GET throughput.
 #
 #   scripts/measure-native.sh --build NAME=COMMAND [--build NAME=COMMAND ...] [--runs 7] [--load-runs 3]
 #                             [--duration 15s] [--connections 64] [--threads 2]
@@ -30,6 +31,7 @@ done
 [[ ${#builds[@]} -gt 0 ]] || { echo "measure-native.sh: give at least one --build NAME=COMMAND" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -39,6 +41,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 now_ms() { date +%s%3N; }
 rss_mb() { awk -v k="$2" '$1 == k":" {printf "%.1f\n", $2/1024}' "/proc/$1/status"; }
+private_mb() { awk '$1 == "Anonymous:" {printf "%.1f\n", $2/1024}' "/proc/$1/smaps_rollup"; }
 
 jit_cli=src/Secretary.Cli/bin/Release/net10.0/Secretary.Cli.dll
 [[ -f "$jit_cli" ]] || dotnet build src/Secretary.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
@@ -74,25 +77,31 @@ size_mb() { # COMMAND: the native file, or the framework-dependent app folder wi
   fi
 }
 
-echo "| build | size (MB) | start to first secret (ms) | idle RSS (MB) | peak RSS under load (MB) | cached GET (req/s) |"
-echo "|---|---|---|---|---|---|"
+# Rounds interleave the builds, so a change in the machine's load falls on all of them alike.
 for spec in "${builds[@]}"; do
-  name=${spec%%=*} command=${spec#*=}
-  : >"$work/start" ; : >"$work/idle"
-  for _ in $(seq 1 "$runs"); do
+  name=${spec%%=*}
+  : >"$work/$name.start"; : >"$work/$name.idle"; : >"$work/$name.private"; : >"$work/$name.peak"; : >"$work/$name.rate"
+done
+
+for _ in $(seq 1 "$runs"); do
+  for spec in "${builds[@]}"; do
+    name=${spec%%=*} command=${spec#*=}
     port=$(free_port)
     t0=$(now_ms)
     pid=$(start_agent "$command" "$port")
     pids+=("$pid")
     wait_first_secret "$port"
-    echo $(( $(now_ms) - t0 )) >>"$work/start"
+    echo $(( $(now_ms) - t0 )) >>"$work/$name.start"
     sleep 3 # settle: the figure is the resident set of an agent that has served and is idle
-    rss_mb "$pid" VmRSS >>"$work/idle"
+    rss_mb "$pid" VmRSS >>"$work/$name.idle"
+    private_mb "$pid" >>"$work/$name.private"
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
+done
 
-  : >"$work/peak" ; : >"$work/rate"
-  for _ in $(seq 1 "$load_runs"); do
+for _ in $(seq 1 "$load_runs"); do
+  for spec in "${builds[@]}"; do
+    name=${spec%%=*} command=${spec#*=}
     port=$(free_port)
     pid=$(start_agent "$command" "$port")
     pids+=("$pid")
@@ -101,12 +110,17 @@ for spec in "${builds[@]}"; do
     wrk -t "$threads" -c "$connections" -d 3s -H "$header" "$url" >/dev/null # warm-up (the JIT's tiers, connections)
     wrk -t "$threads" -c "$connections" -d "$duration" -H "$header" "$url" >"$work/wrk.txt"
     grep -q 'Non-2xx' "$work/wrk.txt" && { echo "non-2xx answers under load:" >&2; cat "$work/wrk.txt" >&2; exit 1; }
-    awk '/^Requests\/sec:/ {printf "%.0f\n", $2}' "$work/wrk.txt" >>"$work/rate"
-    rss_mb "$pid" VmHWM >>"$work/peak"
+    awk '/^Requests\/sec:/ {printf "%.0f\n", $2}' "$work/wrk.txt" >>"$work/$name.rate"
+    rss_mb "$pid" VmHWM >>"$work/$name.peak"
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
+done
 
-  echo "| $name | $(size_mb "$command") | $(median <"$work/start") | $(median <"$work/idle") | $(median <"$work/peak") | $(median <"$work/rate") |"
+echo "| build | size (MB) | start to first secret (ms) | idle RSS (MB) | of it private (MB) | peak RSS under load (MB) | cached GET (req/s) |"
+echo "|---|---|---|---|---|---|---|"
+for spec in "${builds[@]}"; do
+  name=${spec%%=*} command=${spec#*=}
+  echo "| $name | $(size_mb "$command") | $(median <"$work/$name.start") | $(median <"$work/$name.idle") | $(median <"$work/$name.private") | $(median <"$work/$name.peak") | $(median <"$work/$name.rate") |"
 done
 echo
-echo "runs: $runs starts, $load_runs loads of $duration (wrk -t$threads -c$connections, after a 3 s warm-up); $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "runs: $runs starts and $load_runs loads per build, interleaved; loads of $duration (wrk -t$threads -c$connections, after a 3 s warm-up); $(nproc) cores; load average at the start: $load_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

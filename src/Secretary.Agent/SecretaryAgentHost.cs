@@ -44,6 +44,9 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
     /// <summary>The file holding the token, when there is one.</summary>
     public string? TokenFile => _token.FilePath;
 
+    /// <summary>The secret ids the agent has answered (bounded), for a fleet backplane to re-read after a reconnect.</summary>
+    public IReadOnlyCollection<string> ServedSecretIds => _app.Services.GetRequiredService<ServedSecrets>().Snapshot();
+
     /// <summary>The agent's services (tests look at its connection counts).</summary>
     internal IServiceProvider Services => _app.Services;
 
@@ -128,6 +131,7 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
             sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton(new ReadinessState([.. options.RequiredSecrets.Distinct(StringComparer.Ordinal)]));
         services.AddSingleton<AgentMetrics>();
+        services.AddSingleton(new ServedSecrets(options.CacheSize));
         services.AddSingleton(sp => new ConnectionBudget(
             MaxOpenConnections(options), options.MaxConn, AgentDefaults.AnonymousInFlight,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secretary.Agent.Connections")));

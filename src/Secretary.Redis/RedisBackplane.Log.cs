@@ -17,7 +17,7 @@ public sealed partial class RedisBackplane
         [LoggerMessage(3, LogLevel.Warning, "Backplane: lost the {ConnectionType} connection to Redis at {Endpoint} ({FailureType}); the cache works on TTLs alone, reconnecting", EventName = "BackplaneDisconnected")]
         public static partial void Disconnected(ILogger logger, string endpoint, ConnectionType connectionType, ConnectionFailureType failureType);
 
-        [LoggerMessage(4, LogLevel.Information, "Backplane: {ConnectionType} connection to Redis at {Endpoint} restored; changes published during the outage were lost (the TTL covers them)", EventName = "BackplaneReconnected")]
+        [LoggerMessage(4, LogLevel.Information, "Backplane: {ConnectionType} connection to Redis at {Endpoint} restored; re-reading the cached secrets for changes missed meanwhile", EventName = "BackplaneReconnected")]
         public static partial void Reconnected(ILogger logger, string endpoint, ConnectionType connectionType);
 
         [LoggerMessage(5, LogLevel.Debug, "Backplane: published {SecretId} ({VersionStage}, version {VersionId}) to {Receivers} subscribers", EventName = "BackplanePublished")]
@@ -32,8 +32,11 @@ public sealed partial class RedisBackplane
         [LoggerMessage(8, LogLevel.Debug, "Backplane: {SecretId} ({VersionStage}, version {VersionId}) from {Origin}: {Outcome}", EventName = "BackplaneReceived")]
         public static partial void Received(ILogger logger, string secretId, string versionStage, string? versionId, string origin, string outcome);
 
-        [LoggerMessage(9, LogLevel.Warning, "Backplane: ignored a malformed message of {Bytes} bytes on {Channel}", EventName = "BackplaneMalformed")]
-        public static partial void Malformed(ILogger logger, int bytes, string channel);
+        [LoggerMessage(9, LogLevel.Warning, "Backplane: ignored a malformed message of {Bytes} bytes on {Channel} ({Suppressed} more since the last warning)", EventName = "BackplaneMalformed")]
+        public static partial void Malformed(ILogger logger, long bytes, string channel, long suppressed);
+
+        [LoggerMessage(11, LogLevel.Information, "Backplane: re-read {Secrets} cached secrets after the reconnect in {StoreCalls} store calls ({Failed} failed)", EventName = "BackplaneReconciled")]
+        public static partial void Reconciled(ILogger logger, int secrets, int storeCalls, int failed);
 
         [LoggerMessage(10, LogLevel.Warning, "Backplane: could not subscribe to {Channel} ({Reason}); retrying when the connection comes back", EventName = "BackplaneSubscribeFailed")]
         public static partial void SubscribeFailed(ILogger logger, string channel, string reason);

@@ -1,3 +1,4 @@
+using Secretary.Shared;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Threading.Channels;
@@ -14,8 +15,11 @@ namespace Secretary.Redis;
 /// when another instance's message arrives, it asks the cache to refresh that secret in the background
 /// (<see cref="ISecretCache.HandleRemoteChange"/>: duplicates and stale messages make no store call).
 /// Publishing never blocks a reader (a bounded queue drained in the background, fail-fast while
-/// disconnected). While Redis is down the cache works on its TTLs alone and the connection is retried
-/// by itself; messages published during the outage are lost.
+/// disconnected). Received messages go through a bounded queue too (the oldest dropped); one over
+/// 8 KB is dropped unread. While Redis is down the cache works on its TTLs alone and the connection
+/// is retried by itself; messages published during the outage are lost, so after every reconnect the
+/// backplane re-reads the cached secrets in one batched warm-up (<see cref="RedisBackplaneOptions.CachedSecrets"/>)
+/// and a rotation missed meanwhile is caught at once.
 /// </summary>
 public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
 {
@@ -33,10 +37,15 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly RedisBackplaneMetrics _metrics;
     private readonly Channel<SecretChangeMessage> _outbox;
+    private readonly Channel<byte[]> _inbox;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _seen = new(StringComparer.Ordinal);
+    private readonly RateLimitedLog _malformedLog;
+    private Task _receiveLoop = Task.CompletedTask;
+    private int _reconciling;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _subscribeGate = new(1, 1);
     private Task _publishLoop = Task.CompletedTask;
-    private ChannelMessageQueue? _queue;
+    private bool _subscribed;
     private long _droppedSinceLog;
     private int _state = Connecting;
 
@@ -63,6 +72,15 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
                 _metrics.Published("dropped");
                 Interlocked.Increment(ref _droppedSinceLog);
             });
+        _inbox = Channel.CreateBounded<byte[]>(
+            new BoundedChannelOptions(RedisBackplaneDefaults.MaxPendingReceived)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleReader = true,
+                SingleWriter = false,
+            },
+            _ => _metrics.Receive("dropped"));
+        _malformedLog = new RateLimitedLog(options.TimeProvider, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>This instance's id in the messages it publishes.</summary>
@@ -209,17 +227,20 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_queue is { } queue)
+        if (Volatile.Read(ref _subscribed))
         {
             try
             {
-                await queue.UnsubscribeAsync().ConfigureAwait(false);
+                await _subscriber.UnsubscribeAsync(_channel).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 // going away anyway
             }
         }
+
+        _inbox.Writer.TryComplete();
+        await _receiveLoop.ConfigureAwait(false);
 
         await _redis.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
@@ -242,6 +263,7 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
             Log.Unreachable(_logger, _endpoint, "no connection within the connect timeout");
         }
 
+        _receiveLoop = Task.Run(ReceiveLoopAsync);
         await EnsureSubscribedAsync().ConfigureAwait(false);
         _publishLoop = Task.Run(PublishLoopAsync);
         _cache.VersionChanged += OnVersionChanged;
@@ -253,7 +275,7 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
 
     private async Task EnsureSubscribedAsync()
     {
-        if (Volatile.Read(ref _queue) is not null || _stopping.IsCancellationRequested)
+        if (Volatile.Read(ref _subscribed) || _stopping.IsCancellationRequested)
         {
             return;
         }
@@ -269,11 +291,10 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
 
         try
         {
-            if (_queue is null)
+            if (!_subscribed)
             {
-                var queue = await _subscriber.SubscribeAsync(_channel).ConfigureAwait(false);
-                queue.OnMessage(OnMessage); // one message at a time, in order
-                Volatile.Write(ref _queue, queue);
+                await _subscriber.SubscribeAsync(_channel, (_, value) => OnMessage(value)).ConfigureAwait(false);
+                Volatile.Write(ref _subscribed, true);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -293,6 +314,7 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
             return; // asked for by another instance (it announced it already), or a pinned version (never changes)
         }
 
+        Remember(e.Request.SecretId);
         var message = new SecretChangeMessage(e.SecretName, e.VersionId, e.Request.VersionStage, InstanceId, _options.TimeProvider.GetUtcNow());
         _outbox.Writer.TryWrite(message); // never blocks: when full the oldest message is dropped
     }
@@ -321,13 +343,34 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
         }
     }
 
-    private void OnMessage(ChannelMessage received)
+    /// <summary>
+    /// Called by the Redis client for each message. A message larger than the format allows is dropped without being
+    /// copied or parsed; the others wait in a bounded queue (the oldest dropped) for the one receive loop.
+    /// </summary>
+    private void OnMessage(RedisValue value)
     {
-        var body = (byte[]?)received.Message ?? [];
+        if (value.IsNull || value.Length() is 0 or > RedisBackplaneDefaults.MaxMessageBytes)
+        {
+            Malformed(value.IsNull ? 0 : value.Length());
+            return;
+        }
+
+        _inbox.Writer.TryWrite((byte[])value!);
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        await foreach (var body in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            Handle(body);
+        }
+    }
+
+    private void Handle(byte[] body)
+    {
         if (!SecretChangeMessage.TryParse(body, out var message) || message is null)
         {
-            _metrics.Receive("malformed");
-            Log.Malformed(_logger, body.Length, ChannelName);
+            Malformed(body.Length);
             return;
         }
 
@@ -341,6 +384,10 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
             try
             {
                 outcome = _cache.HandleRemoteChange(message.SecretId, message.VersionStage, message.VersionId, message.ObservedAt) ? "refreshed" : "ignored";
+                if (outcome == "refreshed")
+                {
+                    Remember(message.SecretId);
+                }
             }
             catch (ArgumentException)
             {
@@ -354,6 +401,62 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
 
         _metrics.Receive(outcome);
         Log.Received(_logger, message.SecretId, message.VersionStage ?? SecretRequest.CurrentStage, message.VersionId, message.Origin, outcome);
+    }
+
+    /// <summary>Counts and drops a malformed message; the warning is written at most once per 10 s, with how many it stands for.</summary>
+    private void Malformed(long bytes)
+    {
+        _metrics.Receive("malformed");
+        if (_malformedLog.TryEnter(out var suppressed))
+        {
+            Log.Malformed(_logger, bytes, ChannelName, suppressed);
+        }
+    }
+
+    /// <summary>A secret this instance is known to cache (it changed here, or a message refreshed it), for the reconcile after a reconnect.</summary>
+    private void Remember(string secretId)
+    {
+        if (_seen.Count >= RedisBackplaneDefaults.MaxRemembered)
+        {
+            _seen.Clear();
+        }
+
+        _seen.TryAdd(secretId, 0);
+    }
+
+    /// <summary>
+    /// After a reconnect: re-reads the cached secrets in one batched warm-up, so a rotation whose message was lost while
+    /// the connection was down is caught now instead of at the end of its TTL. A new version found this way is announced
+    /// as any other (the other instances that missed it catch up too).
+    /// </summary>
+    internal async Task<int> ReconcileAsync()
+    {
+        if (Interlocked.Exchange(ref _reconciling, 1) == 1)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var ids = (_options.CachedSecrets?.Invoke() ?? []).Concat(_seen.Keys).Where(SecretIds.IsValid).Distinct(StringComparer.Ordinal).ToList();
+            if (ids.Count == 0)
+            {
+                return 0;
+            }
+
+            var report = await _cache.WarmAsync(ids, cancellationToken: _stopping.Token).ConfigureAwait(false);
+            _metrics.AddReconciled(ids.Count);
+            Log.Reconciled(_logger, report.TotalSecrets, report.StoreCalls, report.Failed);
+            return ids.Count;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            return 0;
+        }
+        finally
+        {
+            Volatile.Write(ref _reconciling, 0);
+        }
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
@@ -376,9 +479,10 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
         if (previous == Disconnected)
         {
             Log.Reconnected(_logger, _endpoint, e.ConnectionType);
+            _ = Task.Run(ReconcileAsync);
         }
 
-        if (previous != Disposed && Volatile.Read(ref _queue) is null)
+        if (previous != Disposed && !Volatile.Read(ref _subscribed))
         {
             _ = Task.Run(EnsureSubscribedAsync);
         }

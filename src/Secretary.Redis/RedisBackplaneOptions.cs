@@ -34,6 +34,13 @@ public sealed class RedisBackplaneOptions
     /// <summary>Messages waiting to be published; beyond that the oldest are dropped (the TTL still covers them). <value>Default: 1024. Range: 1 to 1,000,000.</value></summary>
     public int MaxPendingPublishes { get; set; } = RedisBackplaneDefaults.MaxPendingPublishes;
 
+    /// <summary>
+    /// The secrets the attached cache holds, re-read in one batched warm-up after every reconnect so that a change
+    /// published while this instance was disconnected is caught at once (the agent passes the secrets it has served).
+    /// The backplane adds those it saw change. <value>Default: none (only those seen to change).</value>
+    /// </summary>
+    public Func<IReadOnlyCollection<string>>? CachedSecrets { get; set; }
+
     /// <summary>The clock for message timestamps. <value>Default: <see cref="TimeProvider.System"/>; it should match the cache's.</value></summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -1,4 +1,5 @@
 using Secretary.Internals;
+using Secretary.Internals.Diagnostics;
 
 namespace Secretary;
 
@@ -36,6 +37,7 @@ public sealed partial class SecretCache
         {
             if (entry.Flight is { } running)
             {
+                running.Join();
                 return running.Task;
             }
 
@@ -78,7 +80,7 @@ public sealed partial class SecretCache
                     break;
             }
 
-            flight = new Flight(Volatile.Read(ref _generation), mode == FlightMode.Remote, mode == FlightMode.Probe);
+            flight = new Flight(Volatile.Read(ref _generation), mode == FlightMode.Remote, mode == FlightMode.Probe, ReasonOf(mode, entry), now);
             entry.Flight = flight;
             entry.LastFetchStartedAt = now;
 
@@ -97,6 +99,15 @@ public sealed partial class SecretCache
 
         return flight.Task;
     }
+
+    private static string ReasonOf(FlightMode mode, CacheEntry entry) => mode switch
+    {
+        FlightMode.Read => entry.Value is null ? "miss" : "expired",
+        FlightMode.Background => entry.ConsecutiveFailures > 0 ? "stale" : "refresh-ahead",
+        FlightMode.Explicit => "refresh",
+        FlightMode.Remote => "remote",
+        _ => "probe",
+    };
 
     private void TryStartBackgroundRefresh(CacheEntry entry, long now)
     {
@@ -155,6 +166,7 @@ public sealed partial class SecretCache
         var key = entry.Key;
         var started = _time.GetTimestamp();
         Interlocked.Increment(ref _backendCalls);
+        using var activity = SecretaryActivities.StartStoreCall(_store, GetOperation, flight.Reason, _options.TraceSecretNames ? key.SecretId : null, 1);
         Secret? secret = null;
         SecretaryException? error;
         try
@@ -170,6 +182,7 @@ public sealed partial class SecretCache
         var now = _time.GetTimestamp();
         Complete(entry, flight, error is null ? secret : null, error, now);
         RecordCall(GetOperation, error, started, now);
+        SecretaryActivities.Stop(activity, error, flight.Waiters);
     }
 
     private async Task<T> CallStoreAsync<T>(string secretId, Func<CancellationToken, Task<T>> call)
@@ -373,7 +386,11 @@ public sealed partial class SecretCache
                     _recovery.Add(entry);
                 }
 
-                var retryIn = Backoff.Delay(failures, _options.BackoffBase, _options.BackoffMax, _options.BackoffJitter, Random.Shared.NextDouble());
+                // A key that still has a value retries first on the next read (that read waits for it, briefly), so the
+                // end of a short outage — and a permission revoked during it — is seen at once; then 1 s, 2 s, 4 s ...
+                var retryIn = failures == 1 && entry.Value is not null
+                    ? TimeSpan.Zero
+                    : Backoff.Delay(entry.Value is not null ? failures - 1 : failures, _options.BackoffBase, _options.BackoffMax, _options.BackoffJitter, Random.Shared.NextDouble());
                 entry.RetryAt = now + ToTimestamp(retryIn);
                 if (entry.Value is null)
                 {

@@ -148,9 +148,16 @@ public sealed partial class SecretCache
 
             if (Volatile.Read(ref entry.ConsecutiveFailures) > 0 && age <= policy.MaxStale)
             {
-                // The store is failing: answer at once with the last good value, retry in the background.
-                TryStartBackgroundRefresh(entry, now);
                 MarkReferenced(entry);
+                if (now >= Volatile.Read(ref entry.RetryAt))
+                {
+                    // The retry is due: ask the store, so a store that is back answers this very read — a permission
+                    // revoked meanwhile is the error, not the old value — but wait at most StaleRetryWait for it.
+                    _misses.Increment();
+                    return RetryOrStaleAsync(entry, policy, value, ttl, cancellationToken);
+                }
+
+                // Backing off: answer at once with the last good value, without a store call.
                 _hits.Increment();
                 _stale.Increment();
                 return new ValueTask<SecretLookup>(new SecretLookup(value.Secret, true, ToTimeSpan(age), true));
@@ -201,6 +208,32 @@ public sealed partial class SecretCache
 
             _stale.Increment();
             return new SecretLookup(previous.Secret, true, ToTimeSpan(age), false);
+        }
+    }
+
+    /// <summary>
+    /// A due retry of a failing entry, on the reader's time: the store's answer when it comes within
+    /// <see cref="SecretCacheDefaults.StaleRetryWait"/> (a value, or a permanent error, thrown); the stale
+    /// value when the store fails again or is slow (the call goes on and stores its answer when it comes).
+    /// </summary>
+    private async ValueTask<SecretLookup> RetryOrStaleAsync(CacheEntry entry, ReadPolicy policy, CachedValue stale, long ttl, CancellationToken cancellationToken)
+    {
+        var flight = StartFlight(entry, _time.GetTimestamp(), FlightMode.Read, stale, ttl)!;
+        try
+        {
+            var value = await flight.WaitAsync(SecretCacheDefaults.StaleRetryWait, _time, cancellationToken).ConfigureAwait(false);
+            return new SecretLookup(value.Secret, false, ToTimeSpan(_time.GetTimestamp() - value.FetchedAt), false);
+        }
+        catch (Exception ex) when ((ex is TimeoutException || (ex is SecretaryException { IsTransient: true })) && !entry.Removed)
+        {
+            var age = _time.GetTimestamp() - stale.FetchedAt;
+            if (age > policy.MaxStale)
+            {
+                throw;
+            }
+
+            _stale.Increment();
+            return new SecretLookup(stale.Secret, true, ToTimeSpan(age), false);
         }
     }
 

@@ -55,7 +55,7 @@ public sealed partial class SecretCache
                 return false;
             }
 
-            if (entry.Flight is not null && wallNow - ToTimeSpan(now - entry.LastFetchStartedAt) >= observedAt)
+            if (entry.Flight is { } running && wallNow - ToTimeSpan(now - running.StartedAt) >= observedAt)
             {
                 return false; // the fetch under way started after the change: it will see it
             }

@@ -1,4 +1,5 @@
 using Secretary.Internals;
+using Secretary.Internals.Diagnostics;
 
 namespace Secretary;
 
@@ -38,7 +39,7 @@ public sealed partial class SecretCache
                 Volatile.Write(ref entry.Ttl, ToTimestamp(ttl));
             }
 
-            answers[i] = JoinOrStartBatchFlight(entry, started, batch);
+            answers[i] = JoinOrStartBatchFlight(entry, started, batch, "warm-up");
         }
 
         // The caller's token cancels the wait, not the fetches: readers may have joined them.
@@ -99,7 +100,7 @@ public sealed partial class SecretCache
         {
             if (!entry.Removed)
             {
-                JoinOrStartBatchFlight(entry, now, batch);
+                JoinOrStartBatchFlight(entry, now, batch, "recovery");
             }
         }
         if (batch.Count > 0)
@@ -110,16 +111,17 @@ public sealed partial class SecretCache
     }
 
     /// <summary>Joins the key's flight, or starts one that a batch call will complete (added to <paramref name="batch"/>).</summary>
-    private Task<CachedValue> JoinOrStartBatchFlight(CacheEntry entry, long now, List<(CacheEntry Entry, Flight Flight)> batch)
+    private Task<CachedValue> JoinOrStartBatchFlight(CacheEntry entry, long now, List<(CacheEntry Entry, Flight Flight)> batch, string reason)
     {
         lock (entry.Gate)
         {
             if (entry.Flight is { } running)
             {
+                running.Join();
                 return running.Task;
             }
 
-            var flight = new Flight(Volatile.Read(ref _generation), remoteTriggered: false, probe: false);
+            var flight = new Flight(Volatile.Read(ref _generation), remoteTriggered: false, probe: false, reason, now);
             entry.Flight = flight;
             Interlocked.Increment(ref _flightCount);
             batch.Add((entry, flight));
@@ -149,6 +151,7 @@ public sealed partial class SecretCache
         var requests = chunk.Select(c => c.Entry.Key).ToList();
         var started = _time.GetTimestamp();
         Interlocked.Increment(ref _backendCalls);
+        using var activity = SecretaryActivities.StartStoreCall(_store, BatchOperation, chunk[0].Flight.Reason, null, chunk.Length);
         IReadOnlyList<SecretBatchResult>? results = null;
         SecretaryException? callError = null;
         try
@@ -213,6 +216,7 @@ public sealed partial class SecretCache
             }
 
             RecordCall(BatchOperation, callError, started, now);
+            SecretaryActivities.Stop(activity, callError, chunk.Sum(c => c.Flight.Waiters));
         }
     }
 }

@@ -65,6 +65,13 @@ public sealed class SecretCacheOptions
     /// <summary>How many batch calls warm-up makes at once (8 x 20 ids: 160 secrets in one round trip's time). <value>Default: 8. Range: 1 to 64.</value></summary>
     public int WarmConcurrency { get; set; } = SecretCacheDefaults.WarmConcurrency;
 
+    /// <summary>
+    /// Adds the secret's id (<c>secretary.secret.name</c>) to the store-call spans of the <c>Secretary</c>
+    /// activity source. Off by default: names can say more than an operator's trace store should hold.
+    /// Values are never traced. <value>Default: false.</value>
+    /// </summary>
+    public bool TraceSecretNames { get; set; }
+
     /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -166,6 +173,7 @@ public sealed class SecretCacheOptions
         StoreTimeout = StoreTimeout,
         MinRefreshInterval = MinRefreshInterval,
         WarmConcurrency = WarmConcurrency,
+        TraceSecretNames = TraceSecretNames,
     };
 
     internal static void CheckTtl(List<string> problems, string name, TimeSpan ttl)

@@ -51,10 +51,36 @@ public sealed class EmulatorHardeningTests : IDisposable
     }
 
     [Fact]
+    public async Task AWebPage_CannotReachTheProcess_ByDnsRebindingOrACrossSitePost()
+    {
+        await using var emulator = await EmulatorProcess.StartAsync();
+        await new AwsCli(emulator.Endpoint).OkAsync("create-secret", "--name", "kept", "--secret-string", "v");
+        using var http = new HttpClient();
+
+        using (var rebound = new HttpRequestMessage(HttpMethod.Get, emulator.Endpoint + "/_emulator/requests"))
+        {
+            rebound.Headers.Host = "attacker.example:" + emulator.Port;
+            using var response = await http.SendAsync(rebound);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        using (var crossSite = new HttpRequestMessage(HttpMethod.Post, emulator.Endpoint + "/_emulator/reset"))
+        {
+            crossSite.Headers.Add("Origin", "http://attacker.example");
+            crossSite.Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain");
+            using var response = await http.SendAsync(crossSite);
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
+        Assert.Equal("v", (await new AwsCli(emulator.Endpoint).OkAsync("get-secret-value", "--secret-id", "kept"))["SecretString"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task DataInAMissingDirectory_FailsTheStart_WithOneLine()
     {
         var data = Path.Combine(_directory, "no-such-dir", "state.json");
-        var result = await ProcessRunner.RunAsync("dotnet", [Repository.SecretaryDll, "emulator", "--port", "0", "--data", data], new Dictionary<string, string?>(), timeoutSeconds: 60);
+        var (fileName, cli) = Repository.CliCommand;
+        var result = await ProcessRunner.RunAsync(fileName, [.. cli, "emulator", "--port", "0", "--data", data], new Dictionary<string, string?>(), timeoutSeconds: 60);
         Assert.Equal(1, result.ExitCode);
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var line = Assert.Single(lines);

@@ -1,14 +1,17 @@
 """boto3 checks against the Secretary emulator.
 
 Usage: python3 boto3_checks.py ENDPOINT CHECK   runs one check; prints "ok CHECK" and exits 0, or the failure and exits 1
+       python3 boto3_checks.py ENDPOINT --all   runs every check, each on its own (a failure stops no other); prints one
+                                                JSON line per check: {"check": NAME, "ok": true|false, "error": TEXT}
        python3 boto3_checks.py --list           prints every check name
 
 Checks use expect()/expect_error(), never assert, so they hold under PYTHONOPTIMIZE. Each check makes its own secret
 names (a random prefix), so checks can share one emulator process."""
-import base64
 import datetime
 import json
+import os
 import sys
+import traceback
 import uuid
 
 import boto3
@@ -271,9 +274,218 @@ def type_and_external_rotation_metadata(c):
     expect_equal(listed["Type"], "SalesforceClientSecret", "Type in ListSecrets")
 
 
+@check
+def create_get_by_name_arn_partial_arn(c):
+    name = c.name("get")
+    created = c.sm.create_secret(Name=name, SecretString='{"user":"u","password":"p"}')
+    arn = created["ARN"]
+    expect(arn.startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + name + "-"), arn)
+    expect_equal(len(arn), len("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + name) + 7, "ARN length")
+    for secret_id in (name, arn, arn[:-7]):
+        value = c.sm.get_secret_value(SecretId=secret_id)
+        expect_equal((value["SecretString"], value["VersionId"], value["VersionStages"]),
+                     ('{"user":"u","password":"p"}', created["VersionId"], ["AWSCURRENT"]), "value by " + secret_id)
+        expect(isinstance(value["CreatedDate"], datetime.datetime) and value["CreatedDate"].year >= 2024, repr(value["CreatedDate"]))
+
+
+@check
+def put_and_get_by_version_id_and_stage(c):
+    name = c.name("put")
+    v1 = c.sm.create_secret(Name=name, SecretString="one")["VersionId"]
+    v2 = c.sm.put_secret_value(SecretId=name, SecretString="two")["VersionId"]
+    expect_equal(c.sm.get_secret_value(SecretId=name)["SecretString"], "two", "AWSCURRENT")
+    expect_equal(c.sm.get_secret_value(SecretId=name, VersionStage="AWSPREVIOUS")["VersionId"], v1, "AWSPREVIOUS")
+    expect_equal(c.sm.get_secret_value(SecretId=name, VersionId=v1)["SecretString"], "one", "by version id")
+    expect_equal(c.sm.get_secret_value(SecretId=name, VersionId=v2, VersionStage="AWSCURRENT")["SecretString"], "two", "id and stage")
+    ids = {v["VersionId"]: sorted(v["VersionStages"]) for v in c.sm.list_secret_version_ids(SecretId=name)["Versions"]}
+    expect_equal(ids, {v1: ["AWSPREVIOUS"], v2: ["AWSCURRENT"]}, "ListSecretVersionIds")
+
+
+@check
+def binary_secret_and_its_rotation(c):
+    name = c.name("bin")
+    c.sm.create_secret(Name=name, SecretBinary=b"\x00\x01\xfe\xff")
+    expect_equal(c.sm.get_secret_value(SecretId=name)["SecretBinary"], b"\x00\x01\xfe\xff", "SecretBinary")
+    c.sm.rotate_secret(SecretId=name)
+    rotated = c.sm.get_secret_value(SecretId=name)
+    expect(len(rotated["SecretBinary"]) == 32 and "SecretString" not in rotated, "a binary secret rotates to 32 new bytes")
+
+
+@check
+def idempotent_client_request_token(c):
+    name = c.name("idem")
+    c.sm.create_secret(Name=name, SecretString="a")
+    token = str(uuid.uuid4())
+    first = c.sm.put_secret_value(SecretId=name, SecretString="b", ClientRequestToken=token)
+    again = c.sm.put_secret_value(SecretId=name, SecretString="b", ClientRequestToken=token)
+    expect_equal((first["VersionId"], again["VersionId"]), (token, token), "same token, same value")
+    expect_equal(len(c.sm.list_secret_version_ids(SecretId=name, IncludeDeprecated=True)["Versions"]), 2, "no extra version")
+
+
+@check
+def batch_get_ids_errors_and_filters_paginated(c):
+    for i in range(4):
+        c.sm.create_secret(Name=c.name("batch/" + str(i)), SecretString=str(i))
+    c.sm.delete_secret(SecretId=c.name("batch/3"))
+    batch = c.sm.batch_get_secret_value(SecretIdList=[c.name("batch/0"), c.name("batch/1"), c.name("batch/missing")])
+    expect_equal(sorted(v["SecretString"] for v in batch["SecretValues"]), ["0", "1"], "values")
+    expect_equal([(e["SecretId"], e["ErrorCode"]) for e in batch["Errors"]], [(c.name("batch/missing"), "ResourceNotFoundException")], "errors")
+    values, pages = [], 0
+    kwargs = {"Filters": [{"Key": "name", "Values": [c.prefix + "batch"]}], "MaxResults": 2}
+    while True:
+        page = c.sm.batch_get_secret_value(**kwargs)
+        pages += 1
+        values += [v["SecretString"] for v in page["SecretValues"]]
+        if "NextToken" not in page:
+            break
+        kwargs["NextToken"] = page["NextToken"]
+    expect_equal((pages, values), (2, ["0", "1", "2"]), "filtered pages leave out the secret scheduled for deletion")
+
+
+@check
+def describe_and_list_secrets_paginator(c):
+    for i in range(5):
+        c.sm.create_secret(Name=c.name("list/" + str(i)), SecretString="v", Description="item " + str(i), Tags=[{"Key": "n", "Value": str(i)}])
+    described = c.sm.describe_secret(SecretId=c.name("list/3"))
+    expect_equal((described["Description"], described["Tags"]), ("item 3", [{"Key": "n", "Value": "3"}]), "DescribeSecret")
+    expect_equal(list(described["VersionIdsToStages"].values()), [["AWSCURRENT"]], "VersionIdsToStages")
+    pages = list(c.sm.get_paginator("list_secrets").paginate(Filters=[{"Key": "name", "Values": [c.prefix + "list"]}], PaginationConfig={"PageSize": 2}))
+    expect_equal([[s["Name"] for s in p["SecretList"]] for p in pages],
+                 [[c.name("list/0"), c.name("list/1")], [c.name("list/2"), c.name("list/3")], [c.name("list/4")]], "paginator pages, oldest first")
+    limited = c.sm.get_paginator("list_secrets").paginate(Filters=[{"Key": "name", "Values": [c.prefix + "list"]}],
+                                                         PaginationConfig={"PageSize": 2, "MaxItems": 3}).build_full_result()
+    expect_equal(len(limited["SecretList"]), 3, "MaxItems")
+    expect("NextToken" in limited, "a resume token after MaxItems")
+    expect_error("InvalidNextTokenException", c.sm.list_secrets, NextToken="bm9wZQ==", status=400)
+
+
+@check
+def update_secret_and_version_stage(c):
+    name = c.name("stage")
+    v1 = c.sm.create_secret(Name=name, SecretString="one")["VersionId"]
+    v2 = c.sm.put_secret_value(SecretId=name, SecretString="two", VersionStages=["AWSPENDING"])["VersionId"]
+    expect_error("InvalidParameterException", c.sm.update_secret_version_stage, SecretId=name, VersionStage="AWSCURRENT", MoveToVersionId=v2)
+    c.sm.update_secret_version_stage(SecretId=name, VersionStage="AWSCURRENT", MoveToVersionId=v2, RemoveFromVersionId=v1)
+    stages = c.sm.describe_secret(SecretId=name)["VersionIdsToStages"]
+    expect_equal((sorted(stages[v2]), stages[v1]), (["AWSCURRENT", "AWSPENDING"], ["AWSPREVIOUS"]), "stages")
+    updated = c.sm.update_secret(SecretId=name, SecretString="three", Description="new")
+    described = c.sm.describe_secret(SecretId=name)
+    expect_equal((described["Description"], described["VersionIdsToStages"][updated["VersionId"]]), ("new", ["AWSCURRENT"]), "UpdateSecret")
+
+
+@check
+def rotate_secret_built_in(c):
+    name = c.name("rotate")
+    v1 = c.sm.create_secret(Name=name, SecretString='{"username":"u","password":"p"}')["VersionId"]
+    v2 = c.sm.rotate_secret(SecretId=name, RotationRules={"AutomaticallyAfterDays": 30})["VersionId"]
+    current = c.sm.get_secret_value(SecretId=name)
+    expect(current["VersionId"] == v2 != v1, "new AWSCURRENT")
+    body = json.loads(current["SecretString"])
+    expect(body["username"] == "u" and body["password"] != "p" and len(body["password"]) == 32, repr(body))
+    expect_equal(c.sm.get_secret_value(SecretId=name, VersionStage="AWSPREVIOUS")["VersionId"], v1, "AWSPREVIOUS")
+    described = c.sm.describe_secret(SecretId=name)
+    expect(described["RotationEnabled"] is True, "RotationEnabled")
+    days = (described["NextRotationDate"] - described["LastRotatedDate"]).total_seconds() / 86400
+    expect(abs(days - 30) < 0.001, "NextRotationDate 30 days on: " + str(days))
+    later = c.name("later")
+    c.sm.create_secret(Name=later, SecretString="v")
+    not_now = c.sm.rotate_secret(SecretId=later, RotationRules={"ScheduleExpression": "rate(10 days)"}, RotateImmediately=False)
+    expect("VersionId" not in not_now, "RotateImmediately=false writes no version")
+    described = c.sm.describe_secret(SecretId=later)
+    expect("LastRotatedDate" not in described and "NextRotationDate" in described, repr(described))
+    expect_equal(c.sm.get_secret_value(SecretId=later)["SecretString"], "v", "value unchanged")
+
+
+@check
+def rotation_function_failed_set_secret_resumed(c):
+    users = os.environ.get("ROTATION_USERS_FILE")
+    expect(users, "ROTATION_USERS_FILE must name the sample function's users file")
+    user = "u" + uuid.uuid4().hex[:8]
+    name = c.name("fn")
+    v1 = c.sm.create_secret(Name=name, SecretString=json.dumps({"username": user, "password": "first"}))["VersionId"]
+    first = c.sm.rotate_secret(SecretId=name, RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:single-user")["VersionId"]
+    stages = c.sm.describe_secret(SecretId=name)["VersionIdsToStages"]
+    expect_equal((stages[v1], stages[first]), (["AWSCURRENT"], ["AWSPENDING"]), "after the failed setSecret")
+    service = json.load(open(users, encoding="utf-8")) if os.path.exists(users) else {}
+    service[user] = "first"
+    with open(users, "w", encoding="utf-8") as f:
+        json.dump(service, f)
+    expect_equal(c.sm.rotate_secret(SecretId=name)["VersionId"], first, "the same version is resumed")
+    stages = c.sm.describe_secret(SecretId=name)["VersionIdsToStages"]
+    expect_equal((stages[first], stages[v1]), (["AWSCURRENT"], ["AWSPREVIOUS"]), "after the resumed rotation")
+    password = json.loads(c.sm.get_secret_value(SecretId=name)["SecretString"])["password"]
+    expect_equal(json.load(open(users, encoding="utf-8"))[user], password, "the service has the new password")
+
+
+@check
+def delete_restore_and_default_recovery_window(c):
+    name = c.name("delete")
+    c.sm.create_secret(Name=name, SecretString="v")
+    expect_error("InvalidParameterException", c.sm.delete_secret, SecretId=name, RecoveryWindowInDays=5, status=400)
+    deleted = c.sm.delete_secret(SecretId=name)
+    days = (deleted["DeletionDate"] - c.sm.describe_secret(SecretId=name)["DeletedDate"]).total_seconds() / 86400
+    expect(abs(days - 30) < 0.001, "default recovery window of 30 days: " + str(days))
+    expect_error("InvalidRequestException", c.sm.get_secret_value, SecretId=name, status=400)
+    listed = [s["Name"] for s in c.sm.list_secrets(IncludePlannedDeletion=True, Filters=[{"Key": "name", "Values": [name]}])["SecretList"]]
+    expect_equal(listed, [name], "IncludePlannedDeletion")
+    expect_equal(c.sm.list_secrets(Filters=[{"Key": "name", "Values": [name]}])["SecretList"], [], "hidden from ListSecrets")
+    c.sm.restore_secret(SecretId=name)
+    expect_equal(c.sm.get_secret_value(SecretId=name)["SecretString"], "v", "restored")
+    c.sm.delete_secret(SecretId=name, RecoveryWindowInDays=7)
+    c.sm.restore_secret(SecretId=name)
+    c.sm.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
+    expect_error("ResourceNotFoundException", c.sm.describe_secret, SecretId=name, status=400)
+
+
+@check
+def tag_untag(c):
+    name = c.name("tags")
+    c.sm.create_secret(Name=name, SecretString="v")
+    c.sm.tag_resource(SecretId=name, Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
+    c.sm.untag_resource(SecretId=name, TagKeys=["a"])
+    expect_equal(c.sm.describe_secret(SecretId=name)["Tags"], [{"Key": "b", "Value": "2"}], "Tags")
+
+
+@check
+def get_random_password(c):
+    password = c.sm.get_random_password(PasswordLength=50, ExcludeNumbers=True, ExcludePunctuation=True)["RandomPassword"]
+    expect(len(password) == 50 and password.isalpha(), password)
+    expect_error("InvalidParameterException", c.sm.get_random_password, PasswordLength=3)
+
+
+@check
+def error_codes(c):
+    expect_error("ResourceNotFoundException", c.sm.get_secret_value, SecretId=c.name("nope"), status=400, message="Secrets Manager can't find the specified secret.")
+    expect_error("InvalidParameterException", c.sm.create_secret, Name="bad name", SecretString="v", status=400)
+    expect_error("ValidationException", c.sm.get_secret_value, SecretId="x" * 2049, status=400)
+
+
+@check
+def bad_signature(c):
+    expect_error("InvalidSignatureException", c.client(secret_key="wrong").list_secrets, status=403)
+    expect_error("UnrecognizedClientException", c.client(access_key="AKIAUNKNOWN").list_secrets, status=403)
+
+
+@check
+def region_from_credential_scope(c):
+    eu = c.client(region="eu-west-3")
+    arn = eu.create_secret(Name=c.name("region"), SecretString="eu")["ARN"]
+    expect(arn.startswith("arn:aws:secretsmanager:eu-west-3:"), arn)
+    expect_error("ResourceNotFoundException", c.sm.get_secret_value, SecretId=c.name("region"))
+    expect_equal(eu.get_secret_value(SecretId=arn)["SecretString"], "eu", "by ARN in its region")
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == "--list":
         print("\n".join(sorted(CHECKS)))
+        return 0
+    if len(argv) == 3 and argv[2] == "--all":
+        for name in sorted(CHECKS):
+            try:
+                CHECKS[name](Context(argv[1]))
+                print(json.dumps({"check": name, "ok": True}), flush=True)
+            except Exception:  # each check's failure is its own result
+                print(json.dumps({"check": name, "ok": False, "error": traceback.format_exc()}), flush=True)
         return 0
     if len(argv) != 3 or argv[2] not in CHECKS:
         print(__doc__, file=sys.stderr)

@@ -19,6 +19,37 @@ public sealed partial class CredentialsAndLogFileTests : IDisposable
     private static string Profile(string key, string secret) => $"[default]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n";
 
     [Fact]
+    public async Task Validate_credentials_checks_them_with_STS_at_start_and_refuses_bad_ones_with_exit_1()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, AccessKey = "good", SecretKey = "secret" });
+        Dictionary<string, string?> Environment(string key) => new()
+        {
+            ["AWS_TOKEN"] = "t",
+            ["AWS_ACCESS_KEY_ID"] = key,
+            ["AWS_SECRET_ACCESS_KEY"] = "secret",
+            ["AWS_SESSION_TOKEN"] = null,
+            ["AWS_PROFILE"] = null,
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+        };
+        string[] serve = ["serve", "--store", "aws", "--region", "us-east-1", "--endpoint-url", emulator.Endpoint.ToString(), "--port", "0"];
+
+        var refused = await ProcessRunner.RunCliAsync(serve, Environment("wrong"));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("refused by STS GetCallerIdentity (InvalidClientTokenId", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, emulator.GetRequestCounts().For("GetCallerIdentity"));
+
+        var (agent, _) = await ServerProcess.StartCliAsync(serve, Listening(), Environment("good"));
+        await agent.DisposeAsync();
+        Assert.Equal(2, emulator.GetRequestCounts().For("GetCallerIdentity"));
+
+        var config = Path.Combine(_directory, "no-check.toml");
+        await File.WriteAllTextAsync(config, "validate_credentials = false\n");
+        var (unchecked_, _) = await ServerProcess.StartCliAsync([.. serve, "-c", config], Listening(), Environment("wrong"));
+        await unchecked_.DisposeAsync();
+        Assert.Equal(2, emulator.GetRequestCounts().For("GetCallerIdentity")); // not asked
+    }
+
+    [Fact]
     public void The_credentials_file_is_read_again_after_five_minutes_when_it_changed()
     {
         var path = Path.Combine(_directory, "credentials");

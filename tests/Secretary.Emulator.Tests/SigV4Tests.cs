@@ -137,6 +137,9 @@ public sealed class SigV4Tests
         });
         Assert.Equal(HttpStatusCode.Forbidden, reply.Status);
         Assert.Equal("InvalidSignatureException", reply.ErrorType);
+
+        // The refusal must be the scope-date check, not the broken signature that any changed header also causes.
+        Assert.StartsWith("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ", reply.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Secretary.Packaging.Tests.Support;
 
 namespace Secretary.Packaging.Tests;
@@ -11,14 +10,11 @@ namespace Secretary.Packaging.Tests;
 /// Extensions API (extension mode) belongs to the agent; its test will start <see cref="Unpack"/>'s binary against
 /// the Extensions-API stand-in with AWS_LAMBDA_RUNTIME_API set.
 /// </summary>
-public sealed partial class LambdaLayerTests : IDisposable
+public sealed class LambdaLayerTests : IDisposable
 {
     private readonly string _opt = Directory.CreateTempSubdirectory("secretary-layer-").FullName;
 
     public void Dispose() => Directory.Delete(_opt, recursive: true);
-
-    [GeneratedRegex(@"stats: ")]
-    private static partial Regex BannerEnd();
 
     [Fact]
     public void The_layer_holds_the_extension_executable_and_the_licence_and_nothing_else()
@@ -48,21 +44,12 @@ public sealed partial class LambdaLayerTests : IDisposable
     public async Task Unpacked_the_extension_serves_secrets_without_the_repository()
     {
         var extension = Unpack();
-        var home = Directory.CreateDirectory(Path.Combine(_opt, "home")).FullName;
         var (agent, _) = await ServerProcess.StartAsync(
-            extension,
-            ["serve", "--dev", "--port", "0", "--emulator-port", "0"],
-            BannerEnd(),
-            new Dictionary<string, string?> { ["HOME"] = home, ["XDG_RUNTIME_DIR"] = null, ["SECRETARY_TOKEN"] = null, ["AWS_TOKEN"] = null, ["AWS_SESSION_TOKEN"] = null },
-            workingDirectory: _opt);
+            extension, ["serve", "--dev", "--port", "0", "--emulator-port", "0"], DevAgent.BannerEnd(), DevAgent.Environment(Path.Combine(_opt, "home")), workingDirectory: _opt);
         await using var _ = agent;
-        var url = Regex.Match(agent.Output, @"agent: (http://\S+)").Groups[1].Value;
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{url}/secretsmanager/get?secretId=surgicase/api-signing-key");
-        request.Headers.Add("X-Aws-Parameters-Secrets-Token", File.ReadAllText(Path.Combine(home, ".secretary", "token")).Trim());
-        using var response = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("dev-signing-key-0000000000000000", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["SecretString"]!.GetValue<string>());
+        var (status, body) = await DevAgent.ReadSecretAsync(agent.Output, "surgicase/api-signing-key");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("dev-signing-key-0000000000000000", JsonNode.Parse(body)!["SecretString"]!.GetValue<string>());
     }
 
     /// <summary>Unpacks the layer as Lambda does (into a directory standing for /opt), modes included, and returns extensions/secretary.</summary>

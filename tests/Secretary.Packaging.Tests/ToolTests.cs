@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -11,12 +10,9 @@ namespace Secretary.Packaging.Tests;
 /// The <c>secretary</c> tool as a user gets it: installed from the feed (nothing else) into a temporary tool path, run as
 /// a process from a directory outside the clone, with a home of its own.
 /// </summary>
-public sealed partial class ToolTests(ToolTests.InstalledTool tool) : IClassFixture<ToolTests.InstalledTool>
+public sealed class ToolTests(ToolTests.InstalledTool tool) : IClassFixture<ToolTests.InstalledTool>
 {
     private readonly IsolatedNuGet _nuget = tool.NuGet;
-
-    [GeneratedRegex(@"stats: ")]
-    private static partial Regex BannerEnd();
 
     [Fact]
     public void The_CLI_package_is_a_dotnet_tool_whose_command_is_secretary()
@@ -43,10 +39,10 @@ public sealed partial class ToolTests(ToolTests.InstalledTool tool) : IClassFixt
     public async Task Serve_dev_from_outside_the_clone_serves_the_built_in_sample_secrets_over_HTTP()
     {
         var secretary = tool.Secretary;
-        var (agent, _) = await ServerProcess.StartAsync(secretary, ["serve", "--dev", "--port", "0", "--emulator-port", "0"], BannerEnd(), HomeEnvironment(), workingDirectory: _nuget.Directory);
+        var (agent, _) = await ServerProcess.StartAsync(secretary, ["serve", "--dev", "--port", "0", "--emulator-port", "0"], DevAgent.BannerEnd(), HomeEnvironment(), workingDirectory: _nuget.Directory);
         await using var _ = agent;
 
-        var (status, body) = await ReadSecretAsync(agent.Output, "surgicase/main");
+        var (status, body) = await DevAgent.ReadSecretAsync(agent.Output, "surgicase/main");
         Assert.Equal(HttpStatusCode.OK, status);
         var samples = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "samples", "dev-secrets.json")))!;
         Assert.Equal(samples["surgicase/main"]!.ToJsonString(), JsonNode.Parse(body)!["SecretString"]!.GetValue<string>());
@@ -59,15 +55,32 @@ public sealed partial class ToolTests(ToolTests.InstalledTool tool) : IClassFixt
         var secretary = tool.Secretary;
         var seed = Path.Combine(_nuget.Directory, "my-secrets.json");
         File.WriteAllText(seed, """{"team/api": {"key": "from-my-seed"}}""");
-        var (agent, _) = await ServerProcess.StartAsync(secretary, ["serve", "--dev", "--seed", seed, "--port", "0", "--emulator-port", "0"], BannerEnd(), HomeEnvironment(), workingDirectory: _nuget.Directory);
+        var (agent, _) = await ServerProcess.StartAsync(secretary, ["serve", "--dev", "--seed", seed, "--port", "0", "--emulator-port", "0"], DevAgent.BannerEnd(), HomeEnvironment(), workingDirectory: _nuget.Directory);
         await using var _ = agent;
 
-        var (status, body) = await ReadSecretAsync(agent.Output, "team/api");
+        var (status, body) = await DevAgent.ReadSecretAsync(agent.Output, "team/api");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("""{"key":"from-my-seed"}""", JsonNode.Parse(body)!["SecretString"]!.GetValue<string>());
-        var (sampleStatus, sampleBody) = await ReadSecretAsync(agent.Output, "surgicase/main");
+        var (sampleStatus, sampleBody) = await DevAgent.ReadSecretAsync(agent.Output, "surgicase/main");
         Assert.Equal(HttpStatusCode.BadRequest, sampleStatus);
         Assert.Equal("ResourceNotFoundException", JsonNode.Parse(sampleBody)!["__type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Ping_the_health_check_of_the_images_exits_0_for_a_running_agent_and_1_when_none_answers()
+    {
+        var secretary = tool.Secretary;
+        var (agent, _) = await ServerProcess.StartAsync(secretary, ["serve", "--dev", "--port", "0", "--emulator-port", "0"], DevAgent.BannerEnd(), HomeEnvironment(), workingDirectory: _nuget.Directory);
+        await using var _ = agent;
+        var url = Regex.Match(agent.Output, @"agent: (http://\S+)").Groups[1].Value;
+
+        var healthy = await ProcessRunner.RunAsync(secretary, ["ping", "--agent", url], _nuget.Environment, workingDirectory: _nuget.Directory);
+        Assert.Equal((0, "healthy"), (healthy.ExitCode, healthy.Stdout.Trim()));
+
+        await agent.TerminateAsync(TimeSpan.FromSeconds(30));
+        var gone = await ProcessRunner.RunAsync(secretary, ["ping", "--agent", url, "--timeout", "5"], _nuget.Environment, workingDirectory: _nuget.Directory);
+        Assert.Equal(1, gone.ExitCode);
+        Assert.StartsWith($"error: {url}/ping did not answer", gone.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,17 +93,8 @@ public sealed partial class ToolTests(ToolTests.InstalledTool tool) : IClassFixt
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>A home of its own for each run (the token file lands in it), no token from the environment.</summary>
-    private Dictionary<string, string?> HomeEnvironment()
-    {
-        var environment = _nuget.Environment;
-        environment["HOME"] = Directory.CreateDirectory(Path.Combine(_nuget.Directory, "home-" + Guid.NewGuid().ToString("N"))).FullName;
-        environment["XDG_RUNTIME_DIR"] = null;
-        environment["SECRETARY_TOKEN"] = null;
-        environment["AWS_TOKEN"] = null;
-        environment["AWS_SESSION_TOKEN"] = null;
-        return environment;
-    }
+    private Dictionary<string, string?> HomeEnvironment() =>
+        DevAgent.Environment(Path.Combine(_nuget.Directory, "home-" + Guid.NewGuid().ToString("N")), _nuget.Environment);
 
     /// <summary><c>dotnet tool install Secretary.Tool --tool-path TMP</c> from the feed alone, once for the class.</summary>
     public sealed class InstalledTool : IDisposable
@@ -115,18 +119,5 @@ public sealed partial class ToolTests(ToolTests.InstalledTool tool) : IClassFixt
         public string Secretary { get; }
 
         public void Dispose() => NuGet.Dispose();
-    }
-
-    /// <summary>Reads a secret from the agent whose banner is <paramref name="banner"/>, with the token file it names.</summary>
-    private static async Task<(HttpStatusCode Status, string Body)> ReadSecretAsync(string banner, string secretId)
-    {
-        var url = Regex.Match(banner, @"agent: (http://\S+)").Groups[1].Value;
-        var tokenFile = Regex.Match(banner, @"curl -H ""X-Aws-Parameters-Secrets-Token: \$\(cat (\S+)\)""").Groups[1].Value;
-        Assert.True(url.Length > 0 && tokenFile.Length > 0, banner);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{url}/secretsmanager/get?secretId={Uri.EscapeDataString(secretId)}");
-        request.Headers.Add("X-Aws-Parameters-Secrets-Token", (await File.ReadAllTextAsync(tokenFile)).Trim());
-        using var response = await http.SendAsync(request);
-        return (response.StatusCode, Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync()));
     }
 }

@@ -70,6 +70,18 @@ internal sealed partial class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: connections stay open and nothing is answered (a stalled server), until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var result = await ProcessRunner.RunAsync("kill", ["-" + signal, _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+    }
+
     /// <summary>Runs redis-cli against this server.</summary>
     public Task<ProcessRunner.Result> CliAsync(params string[] args) =>
         ProcessRunner.RunAsync("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args], timeout: TimeSpan.FromSeconds(20));

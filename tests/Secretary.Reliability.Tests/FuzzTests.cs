@@ -14,7 +14,8 @@ namespace Secretary.Reliability.Tests;
 /// <summary>
 /// Generated and mutated requests (seeded, bounded, reproducible) against the agent's request handling and the
 /// emulator's request parsing, over real HTTP. No 5xx for a client mistake; every refused request a 4xx in the
-/// service's error shape ({"__type","message"}); the server keeps serving; no canary in any log line.
+/// service's error shape ({"__type","message"}), or for the agent's own refusals one line of plain text as the AWS
+/// agent writes them; the server keeps serving; no canary in any log line.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
@@ -119,7 +120,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             // Refused by Kestrel before the agent sees them, with an empty body: a request line past its limit (414),
             // a path that decodes to a NUL character (400).
             var kestrelLimit = target.Length > 8000 || target.Split('?')[0].Contains("%00", StringComparison.Ordinal);
-            Check(problems, $"{method} {Shorten(target)}", status, method == "HEAD" ? null : text, response.Content.Headers.ContentType?.MediaType, kestrelLimit);
+            Check(problems, $"{method} {Shorten(target)}", status, method == "HEAD" ? null : text, response.Content.Headers.ContentType?.MediaType, kestrelLimit, agent: true);
         }
 
         // The one route with a body: mutated JSON, invalid UTF-8 included.
@@ -133,7 +134,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             using var response = await client.SendAsync(request);
             var status = (int)response.StatusCode;
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
-            Check(problems, "POST /secrets-cache/warm (mutated body)", status, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType, false);
+            Check(problems, "POST /secrets-cache/warm (mutated body)", status, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType, false, agent: true);
         }
 
         // Raw bytes: request lines and headers no HTTP client would send.
@@ -243,7 +244,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.True(problems.Count == 0, $"{problems.Count} bad answers:\n{string.Join("\n", problems.Take(20))}");
     }
 
-    private static void Check(List<string> problems, string input, int status, string? body, string? mediaType, bool transportLimit)
+    private static void Check(List<string> problems, string input, int status, string? body, string? mediaType, bool transportLimit, bool agent = false)
     {
         if (status >= 500)
         {
@@ -251,8 +252,21 @@ public sealed class FuzzTests(ITestOutputHelper output)
             return;
         }
 
-        if (status < 400 || body is null || (transportLimit && mediaType != "application/json"))
+        if (status < 400 || body is null || (transportLimit && mediaType is not ("application/json" or "text/plain")))
         {
+            return;
+        }
+
+        // The agent answers its own refusals in the AWS agent's plain text ("Bad Token", "unknown parameter: x", ...).
+        if (mediaType == "text/plain")
+        {
+            // "unknown parameter: X" names X as sent, as the AWS agent does (only callers with the token get that far).
+            var echoed = body.StartsWith("unknown parameter: ", StringComparison.Ordinal);
+            if (!AgentRefusals.Any(r => body.StartsWith(r, StringComparison.Ordinal)) || (!echoed && (body.Length > 300 || body.Any(char.IsControl))))
+            {
+                problems.Add($"{input}: {status} plain text that is no agent refusal: {Shorten(body)}");
+            }
+
             return;
         }
 
@@ -271,6 +285,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
             problems.Add($"{input}: {status} not JSON: {Shorten(body)}");
         }
     }
+
+    private static readonly string[] AgentRefusals =
+    [
+        "Bad Token", "Forwarded", "Bad Host", "Not allowed", "Not found", "Connection limit exceeded", "missing parameter secretId",
+        "missing secret ID", "invalid refreshNow value", "unknown parameter: ", "Bad request", "Payload too large", "the body ",
+        "a secret id is malformed", "secretId may be given once",
+    ];
 
     private static string Target(Random random)
     {

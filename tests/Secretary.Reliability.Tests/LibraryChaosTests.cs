@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Secretary.Emulator;
+using Xunit.Abstractions;
 
 namespace Secretary.Reliability.Tests;
 
@@ -8,7 +9,7 @@ namespace Secretary.Reliability.Tests;
 /// The library (SecretCache over AwsSecretsManagerStore) against the emulator's fault injection, on fake time for
 /// the cache: every fault the emulator can play, with store calls counted by the emulator itself.
 /// </summary>
-public sealed class LibraryChaosTests
+public sealed class LibraryChaosTests(ITestOutputHelper output)
 {
     private const string Id = "chaos/db";
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
@@ -52,6 +53,7 @@ public sealed class LibraryChaosTests
         // The fault starts; the value expires under it.
         emulator.SetFaults(FaultOf(kind));
         emulator.ResetRequestCounts();
+        var errorsBefore = cache.GetStats().BackendErrors;
         time.Advance(Ttl);
         var callsBefore = cache.GetStats().BackendCalls;
         var faultStart = time.GetUtcNow();
@@ -59,35 +61,31 @@ public sealed class LibraryChaosTests
         var stale = 0;
         for (var second = 0; second < faultSpan.TotalSeconds; second++)
         {
-            var requests = emulator.Gets();
             var pending = cache.LookupAsync(Id).AsTask();
-            if (kind == "Hang" && !pending.IsCompleted)
-            {
-                // The hung call is cut by StoreTimeout (on the cache's clock): the reader gets the last value.
-                await Eventually.TrueAsync(() => emulator.Gets() > requests, "the hung store call to reach the emulator");
-                time.Advance(Options().StoreTimeout);
-            }
-
-            var lookup = await pending.WaitAsync(TimeSpan.FromSeconds(30));
+            await SettleAsync(cache, time, kind, emulator, errorsBefore);
+            var lookup = await pending.WaitAsync(Eventually.Deadline);
             Assert.Equal(before.VersionId, lookup.Secret.VersionId);
             Assert.Equal(Canary.Json, lookup.Secret.SecretString);
             stale += lookup.IsStale ? 1 : 0;
-            await CutHungCallsAsync(cache, time, kind, emulator, requests);
             time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        await cache.IdleAsync();
+        await SettleAsync(cache, time, kind, emulator, errorsBefore);
         var stats = cache.GetStats();
         var attempts = stats.BackendCalls - callsBefore;
 
         // On the cache's clock (a hung call also spends StoreTimeout of it): one attempt at expiry, then one per backoff
-        // step. A retry is noticed by the next read (1 s later at most), and a hung one holds for StoreTimeout.
+        // step. A retry is noticed by the next read (1 s later at most), and hung calls (its own, a probe's) hold it.
         var span = time.GetUtcNow() - faultStart;
-        var lag = TimeSpan.FromSeconds(1) + (kind == "Hang" ? Options().StoreTimeout : TimeSpan.Zero);
+        var lag = TimeSpan.FromSeconds(1) + (kind == "Hang" ? 2 * Options().StoreTimeout : TimeSpan.Zero);
         var least = BackoffBounds.MinAttempts(span, BackoffBase, BackoffMax, Jitter, lag);
         var most = BackoffBounds.MaxAttempts(span, BackoffBase, BackoffMax, Jitter);
+
+        // The store being down as a whole, the cache also probes it once per probe interval, whatever the backoff.
+        var probes = BackoffBounds.MaxProbes(span, Options().RecoveryProbeInterval);
+        output.WriteLine($"{kind}: {attempts} store calls in {span.TotalSeconds:0} s of the cache's clock (backoff {least}..{most}, probes at most {probes}), {emulator.Gets()} requests, {stale} stale reads");
         Assert.Equal(faultSpan.TotalSeconds, stale);
-        Assert.InRange(attempts, least, most);
+        Assert.InRange(attempts, least, most + probes);
         if (kind != "DropConnection")
         {
             // One request per store call (MaxAttempts 1): nothing hidden.
@@ -103,12 +101,13 @@ public sealed class LibraryChaosTests
         // The store comes back with a new version: within one backoff interval a reader sees it.
         var rotated = emulator.PutSecret(Id, Canary.Json.Replace("app", "app2", StringComparison.Ordinal));
         emulator.ClearFaults();
-        var window = BackoffBounds.LongestWait((int)attempts, BackoffBase, BackoffMax, Jitter);
+        // Its own retry, or the next recovery probe (whose answer refreshes every failing secret), whichever is first.
+        var window = TimeSpan.FromTicks(Math.Min(BackoffBounds.LongestWait((int)attempts, BackoffBase, BackoffMax, Jitter).Ticks, Options().RecoveryProbeInterval.Ticks));
         var recoveredAfter = (TimeSpan?)null;
         for (var waited = TimeSpan.Zero; waited <= window + TimeSpan.FromSeconds(1); waited += TimeSpan.FromSeconds(1))
         {
             await cache.LookupAsync(Id);
-            await cache.IdleAsync();
+            await cache.IdleAsync(); // nothing hangs any more: every call answers
             var now = await cache.LookupAsync(Id);
             if (now.Secret.VersionId == rotated && !now.IsStale)
             {
@@ -119,12 +118,16 @@ public sealed class LibraryChaosTests
             time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.True(recoveredAfter is not null, $"No recovery within one backoff interval ({window.TotalSeconds:0} s) after {attempts} failures.");
+        Assert.True(recoveredAfter is not null, $"No recovery within one backoff or probe interval ({window.TotalSeconds:0} s) after {attempts} failures.");
         Canary.AssertAbsent(logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}"));
     }
 
-    /// <summary>A hung background refresh holds nobody, but is cut by the cache's timeout before time moves on.</summary>
-    private static async Task CutHungCallsAsync(SecretCache cache, FakeTimeProvider time, string kind, EmulatorServer emulator, long requestsBefore)
+    /// <summary>
+    /// Lets the cache's store calls end before its clock moves on. A hung call (a read's, a background refresh's, a
+    /// recovery probe's) holds nobody but is cut by StoreTimeout on the cache's clock: once every call under way has
+    /// reached the emulator (one request per call; every call during the fault fails), the clock is moved past it.
+    /// </summary>
+    private static async Task SettleAsync(SecretCache cache, FakeTimeProvider time, string kind, EmulatorServer emulator, long errorsBefore)
     {
         if (kind != "Hang")
         {
@@ -132,13 +135,15 @@ public sealed class LibraryChaosTests
             return;
         }
 
-        if (cache.GetStats().RefreshesInFlight > 0)
+        while (cache.GetStats().RefreshesInFlight > 0)
         {
-            await Eventually.TrueAsync(() => emulator.Gets() > requestsBefore, "the hung background call to reach the emulator");
+            await Eventually.TrueAsync(
+                () => cache.GetStats() is var s && emulator.Gets() - (s.BackendErrors - errorsBefore) >= s.RefreshesInFlight,
+                "every hung call to reach the emulator");
+            var reached = emulator.Gets();
             time.Advance(cache.Options.StoreTimeout);
+            await Eventually.TrueAsync(() => cache.GetStats().BackendErrors - errorsBefore >= reached, "the hung calls to be cut");
         }
-
-        await cache.IdleAsync();
     }
 
     [Fact]
@@ -185,8 +190,9 @@ public sealed class LibraryChaosTests
         emulator.SetFaults(new EmulatorFaults { LatencyMs = 300 });
         emulator.ResetRequestCounts();
 
-        // Past RefreshAhead: 200 readers all answered at once from the cache, one background call.
-        time.Advance(Ttl * 0.85);
+        // Past the refresh lead (at least 1 s before expiry), still within the TTL: 200 readers all answered at once
+        // from the cache, one background call.
+        time.Advance(Ttl - TimeSpan.FromMilliseconds(500));
         var reads = Enumerable.Range(0, 200).Select(_ => cache.GetAsync(Id)).ToList();
         Assert.All(reads, r => Assert.True(r.IsCompletedSuccessfully));
         Assert.All(reads, r => Assert.Equal("v1", r.Result.SecretString));

@@ -16,18 +16,22 @@ public sealed class FailSafeTests
         f.Time.Advance(TimeSpan.FromSeconds(301));
         f.Store.Fault = Outage;
 
-        var first = await f.Cache.LookupAsync("k");
-        var second = await f.Cache.LookupAsync("k");
+        var first = await f.Cache.LookupAsync("k");  // expired: asks the store, which fails
+        var second = await f.Cache.LookupAsync("k"); // the first retry is the next read's: the store fails again
+        var third = await f.Cache.LookupAsync("k");  // backing off: from memory, no call
 
         Assert.True(first.IsStale);
         Assert.Equal("v1", first.Secret.SecretString);
         Assert.True(second.IsStale);
-        Assert.True(second.FromCache);
+        Assert.False(second.FromCache);
+        Assert.True(third.IsStale);
+        Assert.True(third.FromCache);
         Assert.Equal(TimeSpan.FromSeconds(301), first.Age);
         var stats = f.Cache.GetStats();
-        Assert.Equal(2, stats.StaleServed);
+        Assert.Equal(3, stats.StaleServed);
         Assert.Equal(1, stats.StaleEntries);
-        Assert.Equal(1, stats.BackendErrors);
+        Assert.Equal(2, stats.BackendErrors);
+        Assert.Equal(3, f.Store.GetCalls);
     }
 
     [Fact]
@@ -137,11 +141,12 @@ public sealed class FailSafeTests
             f.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        // The secret's own backoff — 1 s base, x2, cap 5 min, ±20% jitter, read once a second: 9 or 10 calls in
-        // 10 minutes — plus the outage probe: one call per 10 s once nothing has answered for 10 s, 6 a minute at most.
+        // The secret's own retries — the next read's first, then 1 s base, x2, cap 5 min, ±20% jitter, read once a
+        // second: 10 or 11 calls in 10 minutes — plus the outage probe: one call per 10 s once nothing has answered
+        // for 10 s, 6 a minute at most.
         var probes = f.Cache.ProbeCount;
         var calls = f.Store.GetCalls - before;
-        Assert.InRange(calls - probes, 9, 10);
+        Assert.InRange(calls - probes, 10, 11);
         Assert.InRange(probes, 55, 60);
         Assert.Equal(601, f.Cache.GetStats().StaleServed);
         Assert.True(f.Cache.GetStats().StoreOutage);

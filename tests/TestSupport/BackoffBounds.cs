@@ -1,8 +1,8 @@
 namespace Secretary.Testing;
 
 /// <summary>
-/// What the backoff design allows (1 s base, x2, cap, ±jitter): the most store attempts a failing secret can cost
-/// over a span of time, and the longest a single wait can be.
+/// What the backoff design allows (1 s base, x2, cap, ±jitter): the fewest and the most store attempts a failing
+/// secret costs over a span of time, the longest a single wait can be, and the recovery probes an outage adds.
 /// </summary>
 public static class BackoffBounds
 {
@@ -43,6 +43,10 @@ public static class BackoffBounds
             attempts++;
         }
     }
+
+    /// <summary>Recovery probes within <paramref name="span"/> of a store-wide outage: one per interval for the whole cache (none when probing is off).</summary>
+    public static int MaxProbes(TimeSpan span, TimeSpan interval) =>
+        interval <= TimeSpan.Zero ? 0 : (int)(span / interval) + 1;
 
     /// <summary>The longest wait after <paramref name="failures"/> consecutive failures.</summary>
     public static TimeSpan LongestWait(int failures, TimeSpan baseDelay, TimeSpan maxDelay, double jitter) =>

@@ -1,3 +1,4 @@
+using Secretary.Shared;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -47,6 +48,7 @@ internal sealed partial class AgentRequestHandler
     private readonly ReadinessState _readiness;
     private readonly AgentMetrics _metrics;
     private readonly ConnectionBudget _budget;
+    private readonly ServedSecrets _served;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RateLimitedLog _failureLog;
@@ -61,6 +63,7 @@ internal sealed partial class AgentRequestHandler
         ReadinessState readiness,
         AgentMetrics metrics,
         ConnectionBudget budget,
+        ServedSecrets served,
         TimeProvider time,
         ILogger<AgentRequestHandler> logger)
     {
@@ -71,6 +74,7 @@ internal sealed partial class AgentRequestHandler
         _readiness = readiness;
         _metrics = metrics;
         _budget = budget;
+        _served = served;
         _time = time;
         _logger = logger;
         _failureLog = new RateLimitedLog(time, TimeSpan.FromSeconds(10));
@@ -122,8 +126,11 @@ internal sealed partial class AgentRequestHandler
             return;
         }
 
-        // Requests on a connection that never carried the token have their own small budget: they cannot take max_conn's.
-        var anonymous = !state.Counted;
+        // Requests without the token, on a connection that never carried it, have their own small budget: they cannot
+        // take max_conn's. (Whether the token is there is known now; the answer for a missing one still comes third.)
+        var open = health || (route == MetricsRoute && _options.MetricsWithoutToken);
+        var authorized = HasToken(context.Request.Headers);
+        var anonymous = !state.Counted && !authorized;
         if (anonymous && !_budget.TryEnterAnonymous())
         {
             await TextAsync(context, 429, "Connection limit exceeded").ConfigureAwait(false);
@@ -132,7 +139,6 @@ internal sealed partial class AgentRequestHandler
 
         try
         {
-            var open = health || (route == MetricsRoute && _options.MetricsWithoutToken);
             if (!open)
             {
                 // 2. Forwarding and a browser's rebound name, then 3. the token.
@@ -148,7 +154,7 @@ internal sealed partial class AgentRequestHandler
                     return;
                 }
 
-                if (!HasToken(context.Request.Headers))
+                if (!authorized)
                 {
                     await TextAsync(context, 403, "Bad Token").ConfigureAwait(false);
                     return;
@@ -158,12 +164,6 @@ internal sealed partial class AgentRequestHandler
                 {
                     await TextAsync(context, 429, "Connection limit exceeded").ConfigureAwait(false);
                     return;
-                }
-
-                if (anonymous)
-                {
-                    _budget.ExitAnonymous();
-                    anonymous = false;
                 }
             }
 
@@ -180,7 +180,7 @@ internal sealed partial class AgentRequestHandler
             {
                 PingRoute => TextAsync(context, 200, "healthy"),
                 HealthRoute => JsonAsync(context, 200, w => w.WriteString("status", "ok")),
-                ReadyRoute => ReadyAsync(context, withCounts: !open || HasToken(context.Request.Headers)),
+                ReadyRoute => ReadyAsync(context, withCounts: authorized),
                 StatsRoute => StatsAsync(context),
                 MetricsRoute => _next(context),
                 GetRoute => QueryFormAsync(context, query),
@@ -316,6 +316,7 @@ internal sealed partial class AgentRequestHandler
             return;
         }
 
+        _served.Add(read.SecretId!);
         if (lookup.IsStale)
         {
             context.Response.Headers["X-Secretary-Stale"] = "true";

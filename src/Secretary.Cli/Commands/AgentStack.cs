@@ -38,7 +38,17 @@ internal sealed class AgentStack : IAsyncDisposable
 
         try
         {
-            var agent = await SecretaryAgentHost.StartAsync(options, store, attachBackplane: RedisBackplaneHook.For(options), cancellationToken: cancellationToken).ConfigureAwait(false);
+            // As the AWS agent: checked once at start for the AWS store, except with a credentials file (read again later).
+            if (options.ValidateCredentials && store is Secretary.Aws.AwsSecretsManagerStore && options.CredentialsFilePath is null)
+            {
+                var credentials = dev ? new Amazon.Runtime.BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey) : null;
+                await CredentialsCheck.ValidateAsync(options, credentials, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The backplane asks for the served secrets only after a reconnect, when the agent is known.
+            SecretaryAgentHost? agent = null;
+            var backplane = RedisBackplaneHook.For(options, () => agent?.ServedSecretIds ?? []);
+            agent = await SecretaryAgentHost.StartAsync(options, store, attachBackplane: backplane, cancellationToken: cancellationToken).ConfigureAwait(false);
             return new AgentStack(agent, local);
         }
         catch

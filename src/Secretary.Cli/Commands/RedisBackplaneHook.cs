@@ -9,7 +9,9 @@ namespace Secretary.Cli.Commands;
 /// <summary>Fills the agent's backplane hook with a Redis backplane when <see cref="SecretaryAgentOptions.Redis"/> is set (the agent itself knows nothing of Redis).</summary>
 internal static class RedisBackplaneHook
 {
-    public static Func<ISecretCache, IServiceProvider, CancellationToken, Task<IAsyncDisposable>>? For(SecretaryAgentOptions options)
+    /// <param name="options">The agent's settings.</param>
+    /// <param name="cachedSecrets">The secrets the agent serves, re-read after every reconnect (changes missed meanwhile are caught).</param>
+    public static Func<ISecretCache, IServiceProvider, CancellationToken, Task<IAsyncDisposable>>? For(SecretaryAgentOptions options, Func<IReadOnlyCollection<string>> cachedSecrets)
     {
         if (string.IsNullOrWhiteSpace(options.Redis))
         {
@@ -24,6 +26,7 @@ internal static class RedisBackplaneHook
                 Configuration = configuration,
                 MeterFactory = services.GetService<IMeterFactory>(),
                 TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
+                CachedSecrets = cachedSecrets,
             },
             services.GetRequiredService<ILoggerFactory>().CreateLogger<RedisBackplane>(),
             cancellationToken).ConfigureAwait(false);

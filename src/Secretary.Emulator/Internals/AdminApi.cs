@@ -104,7 +104,7 @@ internal sealed class AdminApi
         var list = new JsonArray();
         foreach (var rotation in rotations)
         {
-            list.Add(new JsonObject
+            list.Add((JsonNode)new JsonObject
             {
                 ["arn"] = rotation.Arn,
                 ["versionId"] = rotation.Token,
@@ -162,7 +162,7 @@ internal sealed class AdminApi
             var errors = new JsonArray();
             foreach (var problem in problems)
             {
-                errors.Add(problem);
+                errors.Add((JsonNode?)JsonValue.Create(problem));
             }
 
             await WriteAsync(context, 400, new JsonObject { ["error"] = "Invalid faults document.", ["problems"] = errors }).ConfigureAwait(false);

@@ -178,6 +178,23 @@ internal sealed class RequestInput
         return list;
     }
 
+    /// <summary>
+    /// The structures of a list member, each as its own input whose messages name it as the service does
+    /// (<c>filters.2.member.key</c>); an element that is not an object is a <c>SerializationException</c>.
+    /// </summary>
+    public static List<RequestInput> Structures(JsonArray? array, string name, string shape, IReadOnlyCollection<string> members)
+    {
+        var items = new List<RequestInput>();
+        foreach (var node in array ?? [])
+        {
+            items.Add(node is JsonObject item
+                ? new RequestInput(item, members, $"{name}.{items.Count + 1}.member")
+                : throw EmulatorException.Serialization($"Expected a list of {shape} structures for member {name}."));
+        }
+
+        return items;
+    }
+
     public JsonObject? Object(string name)
     {
         var node = _body[name];

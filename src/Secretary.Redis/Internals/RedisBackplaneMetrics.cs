@@ -21,6 +21,8 @@ internal sealed class RedisBackplaneMetrics : IDisposable
     private long _ignored;
     private long _own;
     private long _malformed;
+    private long _receiveDropped;
+    private long _reconciled;
 
     public RedisBackplaneMetrics(IMeterFactory? meterFactory, Func<bool> connected)
     {
@@ -31,7 +33,7 @@ internal sealed class RedisBackplaneMetrics : IDisposable
         _received = _meter.CreateCounter<long>(
             "secretary.backplane.received",
             unit: "{message}",
-            description: "Change messages received, by outcome (refreshed, ignored: duplicate, stale or not cached, own, malformed).");
+            description: "Change messages received, by outcome (refreshed, ignored: duplicate, stale or not cached, own, malformed, dropped: the receive queue was full).");
         _meter.CreateObservableGauge(
             "secretary.backplane.connected", () => connected() ? 1 : 0, unit: "{state}", description: "1 while the backplane is connected to Redis, 0 otherwise.");
     }
@@ -49,6 +51,12 @@ internal sealed class RedisBackplaneMetrics : IDisposable
     public long Own => Volatile.Read(ref _own);
 
     public long Malformed => Volatile.Read(ref _malformed);
+
+    /// <summary>Received messages dropped unhandled because the receive queue was full (the oldest go first).</summary>
+    public long ReceiveDropped => Volatile.Read(ref _receiveDropped);
+
+    /// <summary>Secrets re-read by reconciles after reconnects.</summary>
+    public long Reconciled => Volatile.Read(ref _reconciled);
 
     /// <summary>Every message received, whatever its outcome.</summary>
     public long Received => Refreshed + Ignored + Own + Malformed;
@@ -72,11 +80,14 @@ internal sealed class RedisBackplaneMetrics : IDisposable
             case "refreshed": Interlocked.Increment(ref _refreshed); break;
             case "ignored": Interlocked.Increment(ref _ignored); break;
             case "own": Interlocked.Increment(ref _own); break;
+            case "dropped": Interlocked.Increment(ref _receiveDropped); break;
             default: Interlocked.Increment(ref _malformed); break;
         }
 
         _received.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     }
+
+    public void AddReconciled(int secrets) => Interlocked.Add(ref _reconciled, secrets);
 
     public void Dispose()
     {

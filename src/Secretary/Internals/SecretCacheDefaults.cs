@@ -13,6 +13,9 @@ internal static class SecretCacheDefaults
     public const int RefreshLeadLatencyFactor = 10;
     public const double MaxRefreshLeadFraction = 0.2;
 
+    /// <summary>How long a read waits for a due retry of a failing secret before it is answered with the stale value.</summary>
+    public static readonly TimeSpan StaleRetryWait = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Remote change messages stamped further ahead than this are not believed.</summary>
     public static readonly TimeSpan MaxRemoteClockSkew = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan MaxStale = TimeSpan.FromHours(24);

@@ -49,8 +49,9 @@ internal sealed class RecordingStore(FakeSecretStore inner, TimeProvider time) :
     /// <param name="At">The store's clock when it answered.</param>
     /// <param name="Outcome">What the answer means to the cache.</param>
     /// <param name="Secret">The secret answered, for <see cref="Outcome.Value"/>.</param>
+    /// <param name="Batch">The answer came from a batch call.</param>
     /// <param name="WholeBatch">A batch call that failed as a whole (no result per secret).</param>
-    public sealed record StoreEvent(int Sequence, SecretRequest Request, DateTimeOffset At, Outcome Outcome, Secret? Secret, bool WholeBatch);
+    public sealed record StoreEvent(int Sequence, SecretRequest Request, DateTimeOffset At, Outcome Outcome, Secret? Secret, bool Batch, bool WholeBatch);
 
     public string Kind => "recording";
 
@@ -136,29 +137,29 @@ internal sealed class RecordingStore(FakeSecretStore inner, TimeProvider time) :
             case FaultKind.None:
                 break;
             case FaultKind.NullAnswer:
-                Record(key, Outcome.Transient, null, wholeBatch: false);
+                Record(key, Outcome.Transient, null, batch: false, wholeBatch: false);
                 return null!;
             case FaultKind.WrongSecret:
-                Record(key, Outcome.Transient, null, wholeBatch: false);
+                Record(key, Outcome.Transient, null, batch: false, wholeBatch: false);
                 return Impostor();
             default:
-                Record(key, Outcome.Transient, null, wholeBatch: false);
+                Record(key, Outcome.Transient, null, batch: false, wholeBatch: false);
                 throw TransientError(request.SecretId);
         }
 
         if (IsDenied(request.SecretId))
         {
-            Record(key, Outcome.Denied, null, wholeBatch: false);
+            Record(key, Outcome.Denied, null, batch: false, wholeBatch: false);
             throw new SecretAccessDeniedException(request.SecretId, "Access to the secret is denied.", "AccessDeniedException", 400);
         }
 
         if (error is not null)
         {
-            Record(key, error is SecretNotFoundException ? Outcome.NotFound : Outcome.Transient, null, wholeBatch: false);
+            Record(key, error is SecretNotFoundException ? Outcome.NotFound : Outcome.Transient, null, batch: false, wholeBatch: false);
             throw error;
         }
 
-        Record(key, Outcome.Value, secret, wholeBatch: false);
+        Record(key, Outcome.Value, secret, batch: false, wholeBatch: false);
         return secret!;
     }
 
@@ -173,21 +174,21 @@ internal sealed class RecordingStore(FakeSecretStore inner, TimeProvider time) :
             case FaultKind.NullAnswer:
                 foreach (var request in requests)
                 {
-                    Record(request.Normalize(), Outcome.Transient, null, wholeBatch: true);
+                    Record(request.Normalize(), Outcome.Transient, null, batch: true, wholeBatch: true);
                 }
 
                 return null!;
             case FaultKind.WrongSecret:
                 foreach (var request in requests)
                 {
-                    Record(request.Normalize(), Outcome.Transient, null, wholeBatch: false);
+                    Record(request.Normalize(), Outcome.Transient, null, batch: true, wholeBatch: false);
                 }
 
                 return [.. requests.Select(r => SecretBatchResult.Success(r, Impostor()))];
             default:
                 foreach (var request in requests)
                 {
-                    Record(request.Normalize(), Outcome.Transient, null, wholeBatch: true);
+                    Record(request.Normalize(), Outcome.Transient, null, batch: true, wholeBatch: true);
                 }
 
                 throw TransientError(requests[0].SecretId);
@@ -199,17 +200,17 @@ internal sealed class RecordingStore(FakeSecretStore inner, TimeProvider time) :
             var key = result.Request.Normalize();
             if (IsDenied(key.SecretId))
             {
-                Record(key, Outcome.Denied, null, wholeBatch: false);
+                Record(key, Outcome.Denied, null, batch: true, wholeBatch: false);
                 answered.Add(SecretBatchResult.Failure(result.Request, new SecretAccessDeniedException(key.SecretId, "Access to the secret is denied.", "AccessDeniedException", 400)));
             }
             else if (result.Secret is { } secret)
             {
-                Record(key, Outcome.Value, secret, wholeBatch: false);
+                Record(key, Outcome.Value, secret, batch: true, wholeBatch: false);
                 answered.Add(result);
             }
             else
             {
-                Record(key, result.Error is SecretNotFoundException ? Outcome.NotFound : Outcome.Transient, null, wholeBatch: false);
+                Record(key, result.Error is SecretNotFoundException ? Outcome.NotFound : Outcome.Transient, null, batch: true, wholeBatch: false);
                 answered.Add(result);
             }
         }
@@ -228,11 +229,11 @@ internal sealed class RecordingStore(FakeSecretStore inner, TimeProvider time) :
     private static Secret Impostor() =>
         new("impostor/secret", Guid.NewGuid().ToString(), "impostor-value", versionStages: [SecretRequest.CurrentStage]);
 
-    private void Record(SecretRequest request, Outcome outcome, Secret? secret, bool wholeBatch)
+    private void Record(SecretRequest request, Outcome outcome, Secret? secret, bool batch, bool wholeBatch)
     {
         lock (_events)
         {
-            _events.Add(new StoreEvent(_events.Count, request, time.GetUtcNow(), outcome, secret, wholeBatch));
+            _events.Add(new StoreEvent(_events.Count, request, time.GetUtcNow(), outcome, secret, batch, wholeBatch));
         }
     }
 }

@@ -25,7 +25,7 @@ internal sealed partial class SecretOperations
         var list = new JsonArray();
         foreach (var secret in page.Items)
         {
-            list.Add(Describe(secret, "SecretVersionsToStages"));
+            list.Add((JsonNode)Describe(secret, "SecretVersionsToStages"));
         }
 
         var response = new JsonObject { ["SecretList"] = list };
@@ -64,16 +64,8 @@ internal sealed partial class SecretOperations
     private static Func<SecretRecord, bool> ParseFilters(JsonArray filters)
     {
         var predicates = new List<Func<SecretRecord, bool>>();
-        var index = 0;
-        foreach (var item in filters)
+        foreach (var filterInput in RequestInput.Structures(filters, "Filters", "Filter", ["Key", "Values"]))
         {
-            index++;
-            if (item is not JsonObject filter)
-            {
-                throw EmulatorException.Serialization("Expected a list of Filter structures for member Filters.");
-            }
-
-            var filterInput = new RequestInput(filter, ["Key", "Values"], $"Filters.{index}.member");
             var key = filterInput.Enum("Key", FilterKeys);
             var values = filterInput.StringList("Values", 1, 10, 0, 512);
             if (key is null || values is null)

@@ -69,7 +69,7 @@ internal sealed partial class SecretOperations
         var errors = new JsonArray();
         if (ResourcePolicyCheck.GrantsPublicAccess(policy))
         {
-            errors.Add(new JsonObject { ["CheckName"] = ResourcePolicyCheck.PublicCheckName, ["ErrorMessage"] = ResourcePolicyCheck.PublicMessage });
+            errors.Add((JsonNode)new JsonObject { ["CheckName"] = ResourcePolicyCheck.PublicCheckName, ["ErrorMessage"] = ResourcePolicyCheck.PublicMessage });
         }
 
         return new JsonObject { ["PolicyValidationPassed"] = errors.Count == 0, ["ValidationErrors"] = errors };

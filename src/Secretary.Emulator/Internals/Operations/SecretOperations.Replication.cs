@@ -74,16 +74,8 @@ internal sealed partial class SecretOperations
     private static List<ReplicaRecord> ReadReplicaRegions(JsonArray array)
     {
         var replicas = new List<ReplicaRecord>();
-        var index = 0;
-        foreach (var item in array)
+        foreach (var entryInput in RequestInput.Structures(array, "AddReplicaRegions", "ReplicaRegionType", ["Region", "KmsKeyId"]))
         {
-            index++;
-            if (item is not JsonObject entry)
-            {
-                throw EmulatorException.Serialization("Expected a list of ReplicaRegionType structures for member AddReplicaRegions.");
-            }
-
-            var entryInput = new RequestInput(entry, ["Region", "KmsKeyId"], $"AddReplicaRegions.{index}.member");
             var replicaRegion = entryInput.String("Region", 1, 128);
             var kmsKeyId = entryInput.String("KmsKeyId", 0, 2048);
             if (!Regions.IsValid(replicaRegion) || replicas.Exists(r => r.Region == replicaRegion))
@@ -200,7 +192,7 @@ internal sealed partial class SecretOperations
                 entry["LastAccessedDate"] = Epoch(accessed);
             }
 
-            list.Add(entry);
+            list.Add((JsonNode)entry);
         }
 
         return list;

@@ -170,14 +170,8 @@ internal sealed partial class SecretOperations
     private static List<SecretTag> ReadTags(JsonArray? array)
     {
         var tags = new List<SecretTag>();
-        foreach (var item in array ?? [])
+        foreach (var tagInput in RequestInput.Structures(array, "Tags", "Tag", ["Key", "Value"]))
         {
-            if (item is not JsonObject tag)
-            {
-                throw EmulatorException.Serialization("Expected a list of Tag structures for member Tags.");
-            }
-
-            var tagInput = new RequestInput(tag, ["Key", "Value"]);
             var key = tagInput.Required("Key", 1, 128);
             var value = tagInput.String("Value", 0, 256) ?? string.Empty;
             if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
@@ -270,7 +264,7 @@ internal sealed partial class SecretOperations
         var array = new JsonArray();
         foreach (var item in items)
         {
-            array.Add(new JsonObject { ["Key"] = item.Key, ["Value"] = item.Value });
+            array.Add((JsonNode)new JsonObject { ["Key"] = item.Key, ["Value"] = item.Value });
         }
 
         return array;

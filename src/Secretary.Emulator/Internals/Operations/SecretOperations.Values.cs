@@ -84,11 +84,11 @@ internal sealed partial class SecretOperations
             {
                 try
                 {
-                    values.Add(ReadValue(_store.Require(region, id), null, null));
+                    values.Add((JsonNode)ReadValue(_store.Require(region, id), null, null));
                 }
                 catch (EmulatorException ex)
                 {
-                    errors.Add(new JsonObject { [SecretIdMember] = id, ["ErrorCode"] = ex.Type, ["Message"] = ex.Message });
+                    errors.Add((JsonNode)new JsonObject { [SecretIdMember] = id, ["ErrorCode"] = ex.Type, ["Message"] = ex.Message });
                 }
             }
         }
@@ -101,11 +101,11 @@ internal sealed partial class SecretOperations
             {
                 try
                 {
-                    values.Add(ReadValue(secret, null, null));
+                    values.Add((JsonNode)ReadValue(secret, null, null));
                 }
                 catch (EmulatorException ex)
                 {
-                    errors.Add(new JsonObject { [SecretIdMember] = secret.Name, ["ErrorCode"] = ex.Type, ["Message"] = ex.Message });
+                    errors.Add((JsonNode)new JsonObject { [SecretIdMember] = secret.Name, ["ErrorCode"] = ex.Type, ["Message"] = ex.Message });
                 }
             }
 

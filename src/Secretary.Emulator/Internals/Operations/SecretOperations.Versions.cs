@@ -23,7 +23,7 @@ internal sealed partial class SecretOperations
             }
 
             entry["CreatedDate"] = Epoch(version.CreatedDate);
-            list.Add(entry);
+            list.Add((JsonNode)entry);
         }
 
         var response = new JsonObject { ["Versions"] = list };

@@ -148,7 +148,7 @@ internal sealed partial class SecretOperations
         var array = new JsonArray();
         foreach (var value in values)
         {
-            array.Add(value);
+            array.Add((JsonNode?)JsonValue.Create(value));
         }
 
         return array;

@@ -1,4 +1,5 @@
-namespace Secretary.Agent.Internals;
+// One source compiled into Secretary.Agent and Secretary.Redis (they share no assembly but the core).
+namespace Secretary.Shared;
 
 /// <summary>
 /// Lets one log line through per interval and counts the ones held back, so a flood of the same event (refused
