@@ -245,6 +245,23 @@ public sealed class AgentRouteTests
     }
 
     [Fact]
+    public async Task Many_new_connections_with_the_token_at_once_are_not_held_to_the_budget_of_requests_without_it()
+    {
+        await using var f = await AgentFixture.StartAsync();
+        f.Store.Set("k", "v");
+        f.Store.Block();
+        var clients = Enumerable.Range(0, 100).Select(_ => f.NewConnection()).ToList();
+
+        var reads = clients.Select(c => c.GetAsync("/v1/k")).ToList(); // all in flight together: more than the 64 of that budget
+        await f.WaitUntilAsync(() => f.Budget.Counted == 100);
+        f.Store.Release();
+        var answers = await Task.WhenAll(reads);
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public async Task Requests_in_flight_count_with_their_connections()
     {
         await using var f = await AgentFixture.StartAsync(o => o.MaxConn = 1);

@@ -257,12 +257,14 @@ public sealed class FuzzTests(ITestOutputHelper output)
             return;
         }
 
-        if (agent && mediaType == "text/plain")
+        // The agent answers its own refusals in the AWS agent's plain text ("Bad Token", "unknown parameter: x", ...).
+        if (mediaType == "text/plain")
         {
-            // The AWS agent's own refusals are one line of plain text ("Bad Token", "missing parameter secretId").
-            if (body.Length == 0 || body.Contains('\n', StringComparison.Ordinal) || body.Contains("Exception", StringComparison.Ordinal) || body.Contains("   at ", StringComparison.Ordinal))
+            // "unknown parameter: X" names X as sent, as the AWS agent does (only callers with the token get that far).
+            var echoed = body.StartsWith("unknown parameter: ", StringComparison.Ordinal);
+            if (!AgentRefusals.Any(r => body.StartsWith(r, StringComparison.Ordinal)) || (!echoed && (body.Length > 300 || body.Any(char.IsControl))))
             {
-                problems.Add($"{input}: {status} plain text that is not one refusal line: {Shorten(body)}");
+                problems.Add($"{input}: {status} plain text that is no agent refusal: {Shorten(body)}");
             }
 
             return;
@@ -283,6 +285,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
             problems.Add($"{input}: {status} not JSON: {Shorten(body)}");
         }
     }
+
+    private static readonly string[] AgentRefusals =
+    [
+        "Bad Token", "Forwarded", "Bad Host", "Not allowed", "Not found", "Connection limit exceeded", "missing parameter secretId",
+        "missing secret ID", "invalid refreshNow value", "unknown parameter: ", "Bad request", "Payload too large", "the body ",
+        "a secret id is malformed", "secretId may be given once",
+    ];
 
     private static string Target(Random random)
     {

@@ -126,8 +126,11 @@ internal sealed partial class AgentRequestHandler
             return;
         }
 
-        // Requests on a connection that never carried the token have their own small budget: they cannot take max_conn's.
-        var anonymous = !state.Counted;
+        // Requests without the token, on a connection that never carried it, have their own small budget: they cannot
+        // take max_conn's. (Whether the token is there is known now; the answer for a missing one still comes third.)
+        var open = health || (route == MetricsRoute && _options.MetricsWithoutToken);
+        var authorized = HasToken(context.Request.Headers);
+        var anonymous = !state.Counted && !authorized;
         if (anonymous && !_budget.TryEnterAnonymous())
         {
             await TextAsync(context, 429, "Connection limit exceeded").ConfigureAwait(false);
@@ -136,7 +139,6 @@ internal sealed partial class AgentRequestHandler
 
         try
         {
-            var open = health || (route == MetricsRoute && _options.MetricsWithoutToken);
             if (!open)
             {
                 // 2. Forwarding and a browser's rebound name, then 3. the token.
@@ -152,7 +154,7 @@ internal sealed partial class AgentRequestHandler
                     return;
                 }
 
-                if (!HasToken(context.Request.Headers))
+                if (!authorized)
                 {
                     await TextAsync(context, 403, "Bad Token").ConfigureAwait(false);
                     return;
@@ -162,12 +164,6 @@ internal sealed partial class AgentRequestHandler
                 {
                     await TextAsync(context, 429, "Connection limit exceeded").ConfigureAwait(false);
                     return;
-                }
-
-                if (anonymous)
-                {
-                    _budget.ExitAnonymous();
-                    anonymous = false;
                 }
             }
 
@@ -184,7 +180,7 @@ internal sealed partial class AgentRequestHandler
             {
                 PingRoute => TextAsync(context, 200, "healthy"),
                 HealthRoute => JsonAsync(context, 200, w => w.WriteString("status", "ok")),
-                ReadyRoute => ReadyAsync(context, withCounts: !open || HasToken(context.Request.Headers)),
+                ReadyRoute => ReadyAsync(context, withCounts: authorized),
                 StatsRoute => StatsAsync(context),
                 MetricsRoute => _next(context),
                 GetRoute => QueryFormAsync(context, query),
