@@ -21,7 +21,8 @@ public sealed class EmulatorFaultRule
 
     /// <summary>Gets or sets the error answered when <see cref="ErrorRate"/> fires.</summary>
     /// <value>Default <c>InternalServiceError</c> (500). Also <c>ServiceUnavailable</c> (503), <c>ThrottlingException</c> (400)
-    /// or any Secrets Manager error name (400).</value>
+    /// or any Secrets Manager error name (400); for Parameter Store operations also <c>InternalServerError</c> (500),
+    /// <c>ParameterNotFound</c>, <c>ParameterVersionNotFound</c> and <c>InvalidKeyId</c> (400).</value>
     [JsonPropertyName("errorType")]
     public string? ErrorType { get; set; }
 

@@ -16,7 +16,7 @@ internal sealed class ParameterStoreTestClient(EmulatorClient client, Uri endpoi
         request.Headers.TryAddWithoutValidation("X-Amz-Target", target ?? "AmazonSSM." + operation);
         request.Content = new ByteArrayContent(bytes);
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
-        SigV4Signer.Sign(request, bytes, client.AccessKey, client.SecretKey, client.Region, client.Clock.GetUtcNow(), service);
+        SigV4.Sign(request, bytes, client.AccessKey, client.SecretKey, client.Region, client.Clock.GetUtcNow(), service);
         using var response = await client.Http.SendAsync(request);
         return await EmulatorClient.Reply.ReadAsync(response, default);
     }

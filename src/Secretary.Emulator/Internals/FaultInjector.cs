@@ -19,6 +19,12 @@ internal sealed class FaultInjector
         ["ResourceExistsException"] = 400,
         ["PreconditionNotMetException"] = 400,
         ["MalformedPolicyDocumentException"] = 400,
+
+        // Parameter Store's own names.
+        ["InternalServerError"] = 500,
+        ["ParameterNotFound"] = 400,
+        ["ParameterVersionNotFound"] = 400,
+        ["InvalidKeyId"] = 400,
     };
 
     private State _state = new(new EmulatorFaults(), new Random());
