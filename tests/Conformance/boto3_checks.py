@@ -475,22 +475,25 @@ def region_from_credential_scope(c):
     expect_equal(eu.get_secret_value(SecretId=arn)["SecretString"], "eu", "by ARN in its region")
 
 
-def main(argv):
+def main(argv, checks=None, context=None, doc=None):
+    """Runs the checks of a check script (this one by default) as its usage says."""
+    checks = CHECKS if checks is None else checks
+    context = Context if context is None else context
     if len(argv) == 2 and argv[1] == "--list":
-        print("\n".join(sorted(CHECKS)))
+        print("\n".join(sorted(checks)))
         return 0
     if len(argv) == 3 and argv[2] == "--all":
-        for name in sorted(CHECKS):
+        for name in sorted(checks):
             try:
-                CHECKS[name](Context(argv[1]))
+                checks[name](context(argv[1]))
                 print(json.dumps({"check": name, "ok": True}), flush=True)
             except Exception:  # each check's failure is its own result
                 print(json.dumps({"check": name, "ok": False, "error": traceback.format_exc()}), flush=True)
         return 0
-    if len(argv) != 3 or argv[2] not in CHECKS:
-        print(__doc__, file=sys.stderr)
+    if len(argv) != 3 or argv[2] not in checks:
+        print(doc or __doc__, file=sys.stderr)
         return 2
-    CHECKS[argv[2]](Context(argv[1]))
+    checks[argv[2]](context(argv[1]))
     print("ok " + argv[2])
     return 0
 

@@ -32,18 +32,25 @@ internal sealed class AwsCli
         ProcessRunner.RunAsync("aws", ["--endpoint-url", _endpoint, "--output", "json", service, .. arguments], Environment(secretKey, accessKey, region));
 
     /// <summary>Runs and asserts success; returns the JSON output (an empty object when the command prints nothing).</summary>
-    public async Task<JsonObject> OkAsync(params string[] arguments)
+    public Task<JsonObject> OkAsync(params string[] arguments) => ServiceOkAsync("secretsmanager", arguments);
+
+    /// <summary>Runs <c>aws SERVICE ...</c> and asserts success; returns the JSON output (an empty object when the command prints nothing).</summary>
+    public async Task<JsonObject> ServiceOkAsync(string service, params string[] arguments)
     {
-        var result = await RunAsync(arguments);
-        Assert.True(result.ExitCode == 0, $"aws secretsmanager {string.Join(' ', arguments)} failed: {result}");
+        var result = await RunServiceAsync(service, arguments);
+        Assert.True(result.ExitCode == 0, $"aws {service} {string.Join(' ', arguments)} failed: {result}");
         return string.IsNullOrWhiteSpace(result.Stdout) ? [] : JsonNode.Parse(result.Stdout)!.AsObject();
     }
 
     /// <summary>Runs and asserts the CLI reports the service error <paramref name="errorCode"/>.</summary>
-    public async Task<ProcessRunner.Result> ErrorAsync(string errorCode, string[] arguments, string secretKey = "test", string accessKey = "test")
+    public Task<ProcessRunner.Result> ErrorAsync(string errorCode, string[] arguments, string secretKey = "test", string accessKey = "test") =>
+        ServiceErrorAsync("secretsmanager", errorCode, arguments, secretKey, accessKey);
+
+    /// <summary>Runs <c>aws SERVICE ...</c> and asserts the CLI reports the service error <paramref name="errorCode"/>.</summary>
+    public async Task<ProcessRunner.Result> ServiceErrorAsync(string service, string errorCode, string[] arguments, string secretKey = "test", string accessKey = "test")
     {
-        var result = await RunAsync(arguments, secretKey, accessKey);
-        Assert.True(result.ExitCode != 0, $"aws secretsmanager {string.Join(' ', arguments)} should have failed: {result}");
+        var result = await RunServiceAsync(service, arguments, secretKey, accessKey);
+        Assert.True(result.ExitCode != 0, $"aws {service} {string.Join(' ', arguments)} should have failed: {result}");
         Assert.True(result.Stderr.Contains($"({errorCode})", StringComparison.Ordinal), $"expected ({errorCode}) in: {result}");
         return result;
     }

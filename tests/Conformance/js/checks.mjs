@@ -10,27 +10,10 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as sm from "@aws-sdk/client-secrets-manager";
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { expect, expectEqual, expectError, main } from "./harness.mjs";
 
 const CHECKS = {};
 const check = (name, fn) => { CHECKS[name] = fn; };
-
-function fail(message) { throw new Error(message); }
-function expect(condition, message = "expectation failed") { if (!condition) fail(message); }
-function expectEqual(actual, expected, what = "value") {
-  const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) fail(`${what}: expected ${e}, got ${a}`);
-}
-async function expectError(name, promise, { status, message } = {}) {
-  try {
-    await promise;
-  } catch (e) {
-    expectEqual(e.name, name, "error name");
-    if (status !== undefined) expectEqual(e.$metadata?.httpStatusCode, status, "status of " + name);
-    if (message !== undefined) expectEqual(e.message, message, "message of " + name);
-    return e;
-  }
-  fail(`expected ${name}`);
-}
 
 class Context {
   constructor(endpoint) {
@@ -336,27 +319,4 @@ check("cancel_rotate_secret_and_newest_members", async (c) => {
     [false, ["AWSPENDING"], "SalesforceClientSecret", [{ Key: "org", Value: "acme" }], "arn:aws:iam::123456789012:role/partner"], "after CancelRotateSecret");
 });
 
-const [, , endpoint, name] = process.argv;
-if (endpoint === "--list") {
-  console.log(Object.keys(CHECKS).sort().join("\n"));
-} else if (endpoint && name === "--all") {
-  for (const check of Object.keys(CHECKS).sort()) {
-    try {
-      await CHECKS[check](new Context(endpoint));
-      console.log(JSON.stringify({ check, ok: true }));
-    } catch (e) {
-      console.log(JSON.stringify({ check, ok: false, error: String(e.stack ?? e) }));
-    }
-  }
-} else if (!endpoint || !CHECKS[name]) {
-  console.error("usage: node checks.mjs ENDPOINT CHECK | --list");
-  process.exit(2);
-} else {
-  try {
-    await CHECKS[name](new Context(endpoint));
-    console.log("ok " + name);
-  } catch (e) {
-    console.error(`${name} failed: ${e.stack ?? e}`);
-    process.exit(1);
-  }
-}
+await main(CHECKS, Context, "checks.mjs");
