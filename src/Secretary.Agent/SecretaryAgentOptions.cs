@@ -91,6 +91,12 @@ public sealed class SecretaryAgentOptions
     /// <summary>A file holding the token; read first, and again when it changes.</summary>
     public string? TokenFile { get; set; }
 
+    /// <summary>
+    /// How long a Parameter Store parameter stays fresh, in seconds, when it differs from <see cref="TtlSeconds"/> (the
+    /// Lambda extension's <c>SSM_PARAMETER_STORE_TTL</c>). <value>Default: null (<see cref="TtlSeconds"/>). Range: 0 to 3600, 0 = no caching.</value>
+    /// </summary>
+    public int? ParameterStoreTtlSeconds { get; set; }
+
     /// <summary>The store spec: <c>aws</c> or <c>file:PATH</c>. <value>Default: aws.</value></summary>
     public string Store { get; set; } = AgentDefaults.Store;
 
@@ -135,6 +141,11 @@ public sealed class SecretaryAgentOptions
         if (TtlSeconds is < 0 or > 3600)
         {
             problems.Add(AgentMessages.InvalidTtlSeconds);
+        }
+
+        if (ParameterStoreTtlSeconds is < 0 or > 3600)
+        {
+            problems.Add("The Parameter Store TTL in seconds must be in the range 0 to 3600.");
         }
 
         if (CacheSize is < 1 or > 1000)
@@ -224,7 +235,8 @@ public sealed class SecretaryAgentOptions
         Name = "agent",
 
         // ttl_seconds = 0: nothing is fresh, every read asks the store (concurrent ones still share one call).
-        DefaultTtl = TtlSeconds == 0 ? TimeSpan.FromTicks(1) : TimeSpan.FromSeconds(TtlSeconds),
+        DefaultTtl = Ttl(TtlSeconds),
+        StoreKindTtls = ParameterStoreTtlSeconds is { } parameterTtl ? new Dictionary<string, TimeSpan>(StringComparer.Ordinal) { ["ssm"] = Ttl(parameterTtl) } : new Dictionary<string, TimeSpan>(StringComparer.Ordinal),
         MaxEntries = CacheSize,
         RefreshAhead = RefreshAhead,
 
@@ -235,4 +247,6 @@ public sealed class SecretaryAgentOptions
         // refreshNow=true must read the store, as with the AWS agent; concurrent refreshes still share one call.
         MinRefreshInterval = TimeSpan.Zero,
     };
+
+    private static TimeSpan Ttl(int seconds) => seconds == 0 ? TimeSpan.FromTicks(1) : TimeSpan.FromSeconds(seconds);
 }

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using Secretary.Cli.Commands;
 
-// Lambda starts every file in /opt/extensions with no arguments: the layer's extensions/secretary is the agent.
-if (args.Length == 0 && Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API") is { Length: > 0 })
+// Lambda starts every file in /opt/extensions with no arguments: the layer's extensions/secretary is the agent,
+// registered with the Extensions API (the AWS Parameters and Secrets Lambda Extension's contract).
+if (args.Length == 0 && Environment.GetEnvironmentVariable(Secretary.Agent.LambdaExtensionSettings.RuntimeApiVariable) is { Length: > 0 })
 {
-    args = ["serve"];
+    return await CliErrors.RunServeAsync(() => LambdaExtensionMode.RunAsync()).ConfigureAwait(false);
 }
 
 var root = new RootCommand("Secretary: a cached, fail-safe secrets manager and local agent.");

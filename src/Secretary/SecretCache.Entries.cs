@@ -155,6 +155,22 @@ public sealed partial class SecretCache
         }
     }
 
-    private long TtlFor(string secretId) =>
-        _options.SecretTtls.TryGetValue(secretId, out var ttl) ? ToTimestamp(ttl) : _defaultTtl;
+    private long TtlFor(string secretId)
+    {
+        if (_options.SecretTtls.TryGetValue(secretId, out var ttl))
+        {
+            return ToTimestamp(ttl);
+        }
+
+        foreach (var (kind, kindTtl) in _options.StoreKindTtls)
+        {
+            if (string.Equals(_store.Kind, kind, StringComparison.Ordinal)
+                || (secretId.Length > kind.Length && secretId[kind.Length] == ':' && secretId.StartsWith(kind, StringComparison.Ordinal)))
+            {
+                return ToTimestamp(kindTtl);
+            }
+        }
+
+        return _defaultTtl;
+    }
 }

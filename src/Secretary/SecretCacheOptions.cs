@@ -15,6 +15,13 @@ public sealed class SecretCacheOptions
     public IDictionary<string, TimeSpan> SecretTtls { get; set; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 
     /// <summary>
+    /// TTLs by store kind (<c>ssm</c>, <c>aws</c>): for the ids a composite store reads from that member (<c>KIND:ID</c>),
+    /// or for every id when the cache's store is of that kind. <see cref="SecretTtls"/> overrides them; they override
+    /// <see cref="DefaultTtl"/>. The Lambda extension's <c>SECRETS_MANAGER_TTL</c> and <c>SSM_PARAMETER_STORE_TTL</c>.
+    /// </summary>
+    public IDictionary<string, TimeSpan> StoreKindTtls { get; set; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Fraction of the TTL after which the first reader starts one background refresh and still
     /// gets the current value at once. When null, the lead is derived from the store's observed
     /// latency: a value is refreshed at TTL − max(1 s, 10 × the store's p99 latency), the lead
@@ -92,6 +99,11 @@ public sealed class SecretCacheOptions
             CheckTtl(problems, $"SecretTtls[{id}]", ttl);
         }
 
+        foreach (var (kind, ttl) in StoreKindTtls ?? new Dictionary<string, TimeSpan>())
+        {
+            CheckTtl(problems, $"StoreKindTtls[{kind}]", ttl);
+        }
+
         if (RefreshAhead is { } ahead && (double.IsNaN(ahead) || ahead <= 0 || ahead > 1))
         {
             problems.Add($"RefreshAhead must be null (derived from the store's latency), or greater than 0 and at most 1 (was {ahead}).");
@@ -161,6 +173,7 @@ public sealed class SecretCacheOptions
         Name = Name,
         DefaultTtl = DefaultTtl,
         SecretTtls = new Dictionary<string, TimeSpan>(SecretTtls ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal),
+        StoreKindTtls = new Dictionary<string, TimeSpan>(StoreKindTtls ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal),
         RefreshAhead = RefreshAhead,
         MaxStale = MaxStale,
         MaxEntries = MaxEntries,

@@ -40,6 +40,15 @@ internal static class AgentErrors
             : (status, Body(type, message));
     }
 
+    /// <summary>
+    /// A failed Parameter Store read: as <see cref="For"/>, except that an error the service answers without a message
+    /// (GetParameter's <c>ParameterNotFound</c>) keeps its type and status with an empty message.
+    /// </summary>
+    public static (int Status, byte[] Body) ForParameter(SecretaryException error) =>
+        error is not SecretStoreUnavailableException && error.ErrorCode is { Length: > 0 } type && StoreMessageOf(error) is null
+            ? (error.StatusCode ?? 400, Body(type, string.Empty))
+            : For(error);
+
     /// <summary>A local refusal of a malformed id, version or stage: the service's <c>ValidationException</c>.</summary>
     public static byte[] Validation(string message) => Body("ValidationException", message);
 

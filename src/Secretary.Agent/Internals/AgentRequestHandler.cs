@@ -54,10 +54,12 @@ internal sealed partial class AgentRequestHandler
     private readonly RateLimitedLog _failureLog;
     private readonly string _pathRoute;
     private readonly bool _checkHost;
+    private readonly string? _parameterPrefix;
 
     public AgentRequestHandler(
         RequestDelegate next,
         ISecretCache cache,
+        ISecretStore store,
         AgentToken token,
         SecretaryAgentOptions options,
         ReadinessState readiness,
@@ -80,6 +82,7 @@ internal sealed partial class AgentRequestHandler
         _failureLog = new RateLimitedLog(time, TimeSpan.FromSeconds(10));
         _pathRoute = options.PathPrefix + "{secretId}";
         _checkHost = !options.AllowRemote;
+        _parameterPrefix = ParameterPrefixOf(store);
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -184,6 +187,7 @@ internal sealed partial class AgentRequestHandler
                 StatsRoute => StatsAsync(context),
                 MetricsRoute => _next(context),
                 GetRoute => QueryFormAsync(context, query),
+                ParameterRoute => ParameterAsync(context, query),
                 ClearRoute => ClearAsync(context),
                 WarmRoute => WarmAsync(context),
                 UnknownRoute => TextAsync(context, 404, "Not found"),
@@ -214,7 +218,7 @@ internal sealed partial class AgentRequestHandler
 
     private string RouteOf(string path) => path switch
     {
-        PingRoute or HealthRoute or ReadyRoute or StatsRoute or MetricsRoute or GetRoute or ClearRoute or WarmRoute => path,
+        PingRoute or HealthRoute or ReadyRoute or StatsRoute or MetricsRoute or GetRoute or ParameterRoute or ClearRoute or WarmRoute => path,
         _ when path.StartsWith(_options.PathPrefix, StringComparison.Ordinal) => _pathRoute,
         _ => UnknownRoute,
     };

@@ -26,8 +26,9 @@ internal sealed class AgentStack : IAsyncDisposable
         if (dev)
         {
             local = await LocalAws.StartDevAsync(emulatorPort, seed, cancellationToken).ConfigureAwait(false);
-            store = local.Store;
-            options.Store = "aws";
+            // Secrets Manager as the primary, Parameter Store for /systemsmanager/parameters/get (ids ssm:NAME).
+            store = new CompositeSecretStore(local.Store, local.Parameters);
+            options.Store = "aws,ssm";
             options.Region = LocalAws.Region;
             options.EndpointUrl = local.Endpoint.ToString();
         }
@@ -39,7 +40,8 @@ internal sealed class AgentStack : IAsyncDisposable
         try
         {
             // As the AWS agent: checked once at start for the AWS store, except with a credentials file (read again later).
-            if (options.ValidateCredentials && store is Secretary.Aws.AwsSecretsManagerStore && options.CredentialsFilePath is null)
+            var primary = store is CompositeSecretStore composite ? composite.Stores[0] : store;
+            if (options.ValidateCredentials && primary is Secretary.Aws.AwsSecretsManagerStore && options.CredentialsFilePath is null)
             {
                 var credentials = dev ? new Amazon.Runtime.BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey) : null;
                 await CredentialsCheck.ValidateAsync(options, credentials, cancellationToken).ConfigureAwait(false);

@@ -1,10 +1,37 @@
 namespace Secretary.Cli.Commands;
 
-/// <summary>Builds the agent's store from its settings: <c>aws</c> (with region, fallbacks and endpoint) or any registered spec such as <c>file:PATH</c>.</summary>
+/// <summary>
+/// Builds the agent's store from its settings: <c>aws</c> (with region, fallbacks and endpoint), <c>ssm</c> or
+/// <c>ssm:PREFIX</c> (Parameter Store, same region and endpoint), any registered spec such as <c>file:PATH</c>, or several
+/// joined by commas (<c>aws,ssm</c>: a <see cref="CompositeSecretStore"/>, the first the primary).
+/// </summary>
 internal static class StoreFactory
 {
     public static ISecretStore Create(string spec, string? region, IList<string> fallbackRegions, string? endpointUrl, string? credentialsFile = null)
     {
+        if (spec.Contains(',', StringComparison.Ordinal))
+        {
+            var stores = new List<ISecretStore>();
+            try
+            {
+                foreach (var part in spec.Split(',', StringSplitOptions.TrimEntries))
+                {
+                    stores.Add(Create(part, region, fallbackRegions, endpointUrl, credentialsFile));
+                }
+
+                return new CompositeSecretStore(stores[0], stores.Skip(1));
+            }
+            catch
+            {
+                foreach (var store in stores)
+                {
+                    (store as IDisposable)?.Dispose();
+                }
+
+                throw;
+            }
+        }
+
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var kind = colon < 0 ? spec : spec[..colon];
         if (kind.Equals("aws", StringComparison.OrdinalIgnoreCase))
@@ -12,6 +39,13 @@ internal static class StoreFactory
             var specRegion = colon < 0 || colon == spec.Length - 1 ? null : spec[(colon + 1)..];
             var credentials = credentialsFile is null ? null : new CredentialsFile(credentialsFile, TimeProvider.System);
             return StoreOptions.CreateAws(region ?? specRegion, fallbackRegions, endpointUrl, profile: null, credentials);
+        }
+
+        if (kind.Equals("ssm", StringComparison.OrdinalIgnoreCase))
+        {
+            var prefix = colon < 0 || colon == spec.Length - 1 ? null : spec[(colon + 1)..];
+            var credentials = credentialsFile is null ? null : new CredentialsFile(credentialsFile, TimeProvider.System);
+            return StoreOptions.CreateParameterStore(region, prefix, endpointUrl, profile: null, credentials);
         }
 
         return SecretStores.Create(spec);

@@ -125,8 +125,17 @@ internal sealed class StoreOptions
     /// <param name="endpointUrl">The endpoint override, or null.</param>
     /// <param name="profile">The shared-config profile, or null.</param>
     /// <param name="credentials">Credentials to use instead of the SDK's chain, or null.</param>
-    public static AwsParameterStore CreateParameterStore(string? region, string? pathPrefix, string? endpointUrl, string? profile, Amazon.Runtime.AWSCredentials? credentials = null) =>
-        new(new AwsParameterStoreOptions { Region = region, PathPrefix = pathPrefix, ServiceUrl = endpointUrl, Profile = profile, Credentials = credentials });
+    /// <param name="timeout">The longest one call may take, or null for the store's default.</param>
+    public static AwsParameterStore CreateParameterStore(string? region, string? pathPrefix, string? endpointUrl, string? profile, Amazon.Runtime.AWSCredentials? credentials = null, TimeSpan? timeout = null)
+    {
+        var options = new AwsParameterStoreOptions { Region = region, PathPrefix = pathPrefix, ServiceUrl = endpointUrl, Profile = profile, Credentials = credentials };
+        if (timeout is { } value)
+        {
+            options.Timeout = value;
+        }
+
+        return new(options);
+    }
 
     /// <summary>The AWS store for the CLI flags (also for <c>serve</c>): unset values come from the environment and the profile.</summary>
     /// <param name="region">The primary region, or null.</param>
@@ -134,9 +143,15 @@ internal sealed class StoreOptions
     /// <param name="endpointUrl">The endpoint override, or null.</param>
     /// <param name="profile">The shared-config profile, or null.</param>
     /// <param name="credentials">Credentials to use instead of the SDK's chain, or null.</param>
-    public static AwsSecretsManagerStore CreateAws(string? region, IEnumerable<string> fallbackRegions, string? endpointUrl, string? profile, Amazon.Runtime.AWSCredentials? credentials = null)
+    /// <param name="timeout">The longest one call may take, or null for the store's default.</param>
+    public static AwsSecretsManagerStore CreateAws(string? region, IEnumerable<string> fallbackRegions, string? endpointUrl, string? profile, Amazon.Runtime.AWSCredentials? credentials = null, TimeSpan? timeout = null)
     {
         var options = new AwsSecretsManagerStoreOptions { Region = region, ServiceUrl = endpointUrl, Profile = profile, Credentials = credentials };
+        if (timeout is { } value)
+        {
+            options.Timeout = value;
+        }
+
         foreach (var fallback in fallbackRegions)
         {
             options.FallbackRegions.Add(AwsFallbackRegion.Parse(fallback));
