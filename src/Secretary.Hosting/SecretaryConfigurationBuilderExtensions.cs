@@ -19,6 +19,7 @@ public static class SecretaryConfigurationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         AgentSecretStore.Register();
+        Secretary.ParameterStore.ParameterStoreSecretStores.Register();
         var source = new SecretaryConfigurationSource();
         configure(source);
         return builder.Add(source);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Secretary.Hosting.Internals;
+using Secretary.ParameterStore;
 
 namespace Secretary.Hosting;
 
@@ -8,7 +9,9 @@ namespace Secretary.Hosting;
 /// Secrets as configuration: each JSON secret's keys become configuration keys (<c>surgicase/main</c> and
 /// <c>COMPRESSION_MODE</c> give <c>surgicase:main:COMPRESSION_MODE</c>; nested objects and arrays flatten with <c>:</c>),
 /// a plain string secret becomes one key. When a secret's version changes the provider reloads and raises its change
-/// token, so <c>IOptionsMonitor</c> and <c>IConfiguration</c> readers see rotations.
+/// token, so <c>IOptionsMonitor</c> and <c>IConfiguration</c> readers see rotations. Parameter Store hierarchies load
+/// beside them (<see cref="AddParameterPath"/>): <c>/myapp/prod/ConnectionStrings/Db</c> under <c>/myapp/prod/</c> is
+/// <c>ConnectionStrings:Db</c>, the convention of <c>Amazon.Extensions.Configuration.SystemsManager</c>.
 /// </summary>
 public sealed class SecretaryConfigurationSource : IConfigurationSource
 {
@@ -17,6 +20,16 @@ public sealed class SecretaryConfigurationSource : IConfigurationSource
 
     /// <summary>Gets per-secret target sections: the keys of a secret listed here go straight under its section (<c>surgicase/ses_keys</c> → <c>Ses</c> gives <c>Ses:ses_region</c>).</summary>
     public IDictionary<string, string> SecretSections { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets the Parameter Store hierarchies to load, in order: every parameter below each path, recursively (GetParametersByPath, 10 a call).</summary>
+    public IList<string> ParameterPaths { get; } = [];
+
+    /// <summary>Gets per-path target sections: the keys of a hierarchy listed here go under its section (<c>/myapp/prod/</c> → <c>App</c> gives <c>App:ConnectionStrings:Db</c>).</summary>
+    public IDictionary<string, string> ParameterPathSections { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the Parameter Store store that reads <see cref="ParameterPaths"/>.</summary>
+    /// <value>Default null: the Parameter Store store of <see cref="Store"/> or of the cache's store (itself, or the <c>ssm</c> member of a composite store such as <c>aws,ssm</c>).</value>
+    public AwsParameterStore? ParameterStore { get; set; }
 
     /// <summary>Gets or sets a section every key is placed under (<c>Secrets</c> gives <c>Secrets:surgicase:main:COMPRESSION_MODE</c>).</summary>
     /// <value>Default null: keys at the root.</value>
@@ -73,6 +86,27 @@ public sealed class SecretaryConfigurationSource : IConfigurationSource
         if (section is not null)
         {
             SecretSections[secretId] = section;
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a Parameter Store hierarchy to load, optionally into a section of its own.</summary>
+    /// <param name="path">The path, for example <c>/myapp/prod/</c> (it must begin with <c>/</c>).</param>
+    /// <param name="section">The section its keys go under, or null for the keys relative to the path.</param>
+    /// <returns>This source, for chaining.</returns>
+    public SecretaryConfigurationSource AddParameterPath(string path, string? section = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!path.StartsWith('/'))
+        {
+            throw new ArgumentException($"A parameter path begins with '/', for example /myapp/prod/ (was '{path}').", nameof(path));
+        }
+
+        ParameterPaths.Add(path);
+        if (section is not null)
+        {
+            ParameterPathSections[path] = section;
         }
 
         return this;

@@ -93,11 +93,37 @@ public sealed class SecretaryOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>(ToCacheOptions().Validate());
-        var kind = StoreKindOf(Store);
+        foreach (var spec in StoreSpecsOf(Store))
+        {
+            ValidateStore(problems, StoreKindOf(spec));
+        }
+
+        foreach (var id in RequiredSecrets ?? [])
+        {
+            if (!SecretIds.IsValid(id))
+            {
+                problems.Add($"RequiredSecrets has an invalid secret id '{id}' (1 to 2048 characters, no control characters).");
+            }
+        }
+
+        if (StaleHealthWindow < TimeSpan.Zero)
+        {
+            problems.Add($"StaleHealthWindow must be zero or more (was {StaleHealthWindow}).");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The specs of <paramref name="store"/>: one, or several joined by commas (<c>aws,ssm</c>).</summary>
+    internal static string[] StoreSpecsOf(string? store) =>
+        store is not null && store.Contains(',', StringComparison.Ordinal) ? store.Split(',', StringSplitOptions.TrimEntries) : [store ?? string.Empty];
+
+    private void ValidateStore(List<string> problems, string kind)
+    {
         switch (kind)
         {
             case "":
-                problems.Add("Store must name a store kind: file, aws or agent.");
+                problems.Add("Store must name a store kind: file, aws, ssm or agent (or several joined by commas, e.g. aws,ssm).");
                 break;
             case "file":
                 if (string.IsNullOrWhiteSpace(File?.Path))
@@ -120,6 +146,8 @@ public sealed class SecretaryOptions
             case "agent":
                 problems.AddRange((Agent ?? new AgentSecretStoreOptions()).Validate());
                 break;
+            case "ssm":
+                break;
             default:
                 if (!SecretStores.Kinds.Contains(kind, StringComparer.OrdinalIgnoreCase))
                 {
@@ -128,21 +156,6 @@ public sealed class SecretaryOptions
 
                 break;
         }
-
-        foreach (var id in RequiredSecrets ?? [])
-        {
-            if (!SecretIds.IsValid(id))
-            {
-                problems.Add($"RequiredSecrets has an invalid secret id '{id}' (1 to 2048 characters, no control characters).");
-            }
-        }
-
-        if (StaleHealthWindow < TimeSpan.Zero)
-        {
-            problems.Add($"StaleHealthWindow must be zero or more (was {StaleHealthWindow}).");
-        }
-
-        return problems;
     }
 
     internal static string StoreKindOf(string? store)

@@ -66,6 +66,7 @@ public static class SecretaryServiceCollectionExtensions
         // Every store kind this package ships, registered explicitly (no reflection): SECRETARY_STORE=aws or agent works after AddSecretary.
         Secretary.Aws.AwsSecretStores.Register();
         AgentSecretStore.Register();
+        Secretary.ParameterStore.ParameterStoreSecretStores.Register();
         services.AddOptions<SecretaryOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretaryOptions>, SecretaryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -477,6 +477,7 @@ public sealed partial class SecretCache
     private void RecordCall(string operation, ISecretStore store, SecretaryException? error, long started, long now)
     {
         _latency.Record(now - started);
+        _storeCalls.GetOrAdd(store.Kind, static _ => new StoreCallCounts()).Record(failed: error is not null);
         try
         {
             _metrics.StoreCall(operation, store.Kind, Outcome(error), store.Region, _time.GetElapsedTime(started, now));
@@ -526,4 +527,24 @@ public sealed partial class SecretCache
 
     private static string Reason(SecretaryException error) =>
         error is SecretStoreUnavailableException unavailable ? unavailable.Reason.ToString() : error.Category.ToString();
+
+    /// <summary>Calls and failed calls to one store kind (a member of a composite store, or the store itself).</summary>
+    private sealed class StoreCallCounts
+    {
+        private long _calls;
+        private long _errors;
+
+        public long Calls => Interlocked.Read(ref _calls);
+
+        public long Errors => Interlocked.Read(ref _errors);
+
+        public void Record(bool failed)
+        {
+            Interlocked.Increment(ref _calls);
+            if (failed)
+            {
+                Interlocked.Increment(ref _errors);
+            }
+        }
+    }
 }

@@ -85,6 +85,8 @@ public sealed partial class SecretCache
             StaleServed = _stale.Sum(),
             BackendCalls = Interlocked.Read(ref _backendCalls),
             BackendErrors = Interlocked.Read(ref _backendErrors),
+            BackendCallsByStore = _storeCalls.ToDictionary(s => s.Key, s => s.Value.Calls, StringComparer.Ordinal),
+            BackendErrorsByStore = _storeCalls.ToDictionary(s => s.Key, s => s.Value.Errors, StringComparer.Ordinal),
             RefreshesInFlight = Volatile.Read(ref _flightCount),
             MaxEntries = _options.MaxEntries,
             StaleEntries = staleEntries,

@@ -51,6 +51,7 @@ public sealed partial class SecretCache : ISecretCache, IDisposable
     private readonly Func<CacheEntry, EntryClass, EvictionOutcome> _evict;
     private long _backendCalls;
     private long _backendErrors;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StoreCallCounts> _storeCalls = new(StringComparer.Ordinal);
     private long _remoteDropped;
     private int _flightCount;
     private readonly Lock _idleGate = new();

@@ -250,6 +250,7 @@ internal sealed partial class SecretaryConfigurationProvider : ConfigurationProv
             AddSecret(data, origins, _ids[i], secret);
         }
 
+        await AddParameterPathsAsync(cache, data, origins, versions).ConfigureAwait(false);
         return (data, versions);
     }
 

@@ -38,7 +38,8 @@ internal sealed class SecretaryHealthCheck(ISecretCache cache, IOptionsMonitor<S
 
         var stats = cache.GetStats();
         var recentlyStale = RecentlyStale(stats.StaleServed, settings.StaleHealthWindow);
-        var agentStale = ((cache as SecretCache)?.Store ?? store) is AgentSecretStore { IsAgentServingStale: true };
+        var cacheStore = (cache as SecretCache)?.Store ?? store;
+        var agentStale = cacheStore is AgentSecretStore { IsAgentServingStale: true };
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["required_secrets"] = settings.RequiredSecrets?.Count ?? 0,
@@ -48,6 +49,11 @@ internal sealed class SecretaryHealthCheck(ISecretCache cache, IOptionsMonitor<S
             ["total_cache_entries"] = stats.TotalCacheEntries,
             ["cache_status"] = stats.CacheEfficiency.CacheStatus,
             ["agent_stale"] = agentStale,
+
+            // Every store behind the cache (aws,ssm for a composite): calls and failures of each, never names.
+            ["store"] = cacheStore?.Kind ?? "unknown",
+            ["backend_calls_by_store"] = stats.BackendCallsByStore,
+            ["backend_errors_by_store"] = stats.BackendErrorsByStore,
         };
 
         if (missing.Count > 0)
