@@ -82,6 +82,10 @@ public sealed class SecretCacheStats
     [JsonPropertyName("remote_changes_dropped")]
     public long RemoteChangesDropped { get; init; }
 
+    /// <summary>True while the store has answered nothing for a probe interval and some secret fails: the cache is probing for its return.</summary>
+    [JsonPropertyName("store_outage")]
+    public bool StoreOutage { get; init; }
+
     /// <summary>Store calls by store kind (<c>aws</c>, <c>ssm</c>, ...): each member of a composite store apart (a batch call counts once).</summary>
     [JsonPropertyName("backend_calls_by_store")]
     public IReadOnlyDictionary<string, long> BackendCallsByStore { get; init; } = new Dictionary<string, long>();
@@ -89,10 +93,6 @@ public sealed class SecretCacheStats
     /// <summary>Failed store calls by store kind.</summary>
     [JsonPropertyName("backend_errors_by_store")]
     public IReadOnlyDictionary<string, long> BackendErrorsByStore { get; init; } = new Dictionary<string, long>();
-
-    /// <summary>True while the store has answered nothing for a probe interval and some secret fails: the cache is probing for its return.</summary>
-    [JsonPropertyName("store_outage")]
-    public bool StoreOutage { get; init; }
 
     /// <summary>The fleet backplane's state (<c>connected</c>, <c>disconnected</c>), or null without one.</summary>
     [JsonPropertyName("backplane")]

@@ -29,7 +29,7 @@ public sealed class StatsTests
         Assert.Equal(
             ["cached_secrets_count", "total_cache_entries", "oldest_cache_age_seconds", "newest_cache_age_seconds", "region", "cache_efficiency",
              "hits", "misses", "hit_ratio", "stale_served", "backend_calls", "backend_errors", "refreshes_in_flight", "max_entries", "stale_entries",
-             "negative_entries", "evictions", "remote_changes_dropped", "store_outage"],
+             "negative_entries", "evictions", "remote_changes_dropped", "store_outage", "backend_calls_by_store", "backend_errors_by_store"],
             names);
         Assert.Equal(
             ["avg_cache_age_seconds", "cache_utilization_percent", "cache_status"],

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Secretary.Agent.Internals;
 
 /// <summary>
@@ -23,20 +21,8 @@ internal sealed class ParameterQuery
     /// <summary>Reads <paramref name="query"/> (with or without its <c>?</c>); the refusal's text when it is refused.</summary>
     public string? Parse(string query)
     {
-        var rest = query.AsSpan().TrimStart('?');
-        while (!rest.IsEmpty)
+        foreach (var (name, value) in QueryPairs.Parse(query))
         {
-            var amp = rest.IndexOf('&');
-            var pair = amp < 0 ? rest : rest[..amp];
-            rest = amp < 0 ? default : rest[(amp + 1)..];
-            if (pair.IsEmpty)
-            {
-                continue;
-            }
-
-            var eq = pair.IndexOf('=');
-            var name = WebUtility.UrlDecode((eq < 0 ? pair : pair[..eq]).ToString());
-            var value = eq < 0 ? string.Empty : WebUtility.UrlDecode(pair[(eq + 1)..].ToString());
             switch (name)
             {
                 case "name":

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Secretary.Agent.Internals;
 
 /// <summary>
@@ -21,20 +19,8 @@ internal sealed class SecretQuery
     /// <summary>Reads <paramref name="query"/> (with or without its <c>?</c>); the AWS agent's plain-text message when it is refused.</summary>
     public string? Parse(string query, bool allowSecretId)
     {
-        var rest = query.AsSpan().TrimStart('?');
-        while (!rest.IsEmpty)
+        foreach (var (name, value) in QueryPairs.Parse(query))
         {
-            var amp = rest.IndexOf('&');
-            var pair = amp < 0 ? rest : rest[..amp];
-            rest = amp < 0 ? default : rest[(amp + 1)..];
-            if (pair.IsEmpty)
-            {
-                continue;
-            }
-
-            var eq = pair.IndexOf('=');
-            var name = Decode(eq < 0 ? pair : pair[..eq]);
-            var value = eq < 0 ? string.Empty : Decode(pair[(eq + 1)..]);
             switch (name)
             {
                 case "secretId" when allowSecretId:
@@ -98,5 +84,4 @@ internal sealed class SecretQuery
         return value == "0" || value.Equals("false", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static string Decode(ReadOnlySpan<char> text) => WebUtility.UrlDecode(text.ToString());
 }
