@@ -84,7 +84,7 @@ done
 # every feature the agent and the emulator offer must work in the AOT build too.
 native_runs=(
   "tests/Conformance/Conformance.csproj|"
-  "tests/Secretary.Agent.Tests/Secretary.Agent.Tests.csproj|FullyQualifiedName~.DevModeTests|FullyQualifiedName~.ServeProcessTests"
+  "tests/Secretary.Agent.Tests/Secretary.Agent.Tests.csproj|FullyQualifiedName~.DevModeTests|FullyQualifiedName~.ServeProcessTests|FullyQualifiedName~.LambdaExtensionTests"
   "tests/Secretary.Tests/Secretary.Tests.csproj|FullyQualifiedName~.CliTests"
   "tests/Secretary.Aws.Tests/Secretary.Aws.Tests.csproj|FullyQualifiedName~.CliAndCredentialsTests"
   "tests/Secretary.Redis.Tests/Secretary.Redis.Tests.csproj|FullyQualifiedName~.AgentFleetTests|FullyQualifiedName~.PropagationTests"
