@@ -1,21 +1,29 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Secretary.Emulator;
+using Secretary.Shared;
 
 namespace Secretary.Cli.Commands;
 
 /// <summary><c>secretary emulator</c>: runs the local Secrets Manager emulator until Ctrl+C (or SIGTERM).</summary>
 internal static class EmulatorCommand
 {
+    private static readonly string[] AgentLogLevels = ["debug", "info", "warn", "error", "none"];
+
     public static Command Create()
     {
-        var port = new Option<int>("--port", "-p") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 4566 };
+        var port = CliOptions.Integer("--port", 0, 65535, "a port number from 0 to 65535", "TCP port on 127.0.0.1 (0 picks a free one).", 4566, "-p");
         var seed = new Option<string?>("--seed") { Description = "JSON file of name -> string or object to preload (the samples/dev-secrets.json format)." };
         var data = new Option<string?>("--data") { Description = "File that persists every change atomically and is reloaded at start." };
         var accessKey = new Option<string>("--access-key") { Description = "Access key id requests must be signed with.", DefaultValueFactory = _ => "test" };
         var secretKey = new Option<string>("--secret-key") { Description = "Secret access key requests must be signed with.", DefaultValueFactory = _ => "test" };
         var region = new Option<string>("--region") { Description = "Default region (for the seed file).", DefaultValueFactory = _ => "us-east-1" };
-        var verbose = new Option<bool>("--verbose") { Description = "Log every call (operation and outcome, never values)." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log every call (operation and outcome, never values): --log-level debug." };
+        var logLevel = new Option<string?>("--log-level") { Description = "debug, info, warn (default), error or none, as the agent's log_level." }
+            .OneOf(AgentLogLevels);
+        var logFormat = new Option<string?>("--log-format") { Description = "Log lines on stderr as text or json (default: Logging__Console__FormatterName, else text)." }
+            .OneOf(ConsoleLogs.Formats);
         var rotationFunctions = new Option<string[]>("--rotation-function")
         {
             Description = "A rotation function a RotationLambdaARN may name: NAME=http://127.0.0.1:PORT/ or NAME=cmd:PATH (repeat for more).",
@@ -24,7 +32,7 @@ internal static class EmulatorCommand
 
         var command = new Command("emulator", "Run the local Secrets Manager emulator (AWS CLI and SDKs work with --endpoint-url).")
         {
-            port, seed, data, accessKey, secretKey, region, verbose, rotationFunctions,
+            port, seed, data, accessKey, secretKey, region, verbose, logLevel, logFormat, rotationFunctions,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -49,10 +57,20 @@ internal static class EmulatorCommand
                 options.RotationFunctions[function[..separator]] = function[(separator + 1)..];
             }
 
-            using var loggerFactory = LoggerFactory.Create(logging => logging
-                .AddSimpleConsole(console => console.SingleLine = true)
+            var configuration = new ConfigurationBuilder()
+                .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+                .AddEnvironmentVariables()
+                .Build();
+            if (ConsoleLogs.Resolve(parse.GetValue(logFormat), configuration) is not { } format)
+            {
+                await Console.Error.WriteLineAsync($"secretary emulator: {ConsoleLogs.InvalidFormat(configuration[ConsoleLogs.FormatKey])}").ConfigureAwait(false);
+                return 1;
+            }
+
+            var level = parse.GetValue(verbose) ? LogLevel.Debug : ConsoleLogs.LevelOf(parse.GetValue(logLevel) ?? "warn");
+            using var loggerFactory = LoggerFactory.Create(logging => ConsoleLogs.AddTo(logging, format)
                 .AddFilter("Microsoft", LogLevel.Warning)
-                .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
+                .SetMinimumLevel(level));
             EmulatorServer server;
             try
             {
