@@ -9,7 +9,12 @@ if (args.Length == 0 && Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_A
     args = ["serve"];
 }
 
-var root = new RootCommand("Secretary: a cached, fail-safe secrets manager and local agent.");
+// Named secretary whatever the file that runs it (dotnet Secretary.Cli.dll, the tool's shim, the native binary).
+var root = new Command("secretary", "Secretary: a cached, fail-safe secrets manager and local agent.")
+{
+    new HelpOption(),
+    new VersionOption(),
+};
 root.Subcommands.Add(GetCommand.Create());
 root.Subcommands.Add(WarmCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
@@ -19,12 +24,8 @@ root.Subcommands.Add(StatsCommand.Create());
 root.Subcommands.Add(PingCommand.Create());
 
 // The root's help ends with the exit codes, for scripts.
-if (root.Options.OfType<HelpOption>().FirstOrDefault()?.Action is HelpAction help)
-{
-    help.Builder.CustomizeLayout(context => context.Command == root
-        ? [.. HelpBuilder.Default.GetLayout(), ExitCodesSection]
-        : HelpBuilder.Default.GetLayout());
-}
+var help = root.Options.OfType<HelpOption>().Single();
+help.Action = new ExitCodesHelpAction(help.Action!, root);
 
 var parse = root.Parse(args);
 
@@ -47,15 +48,4 @@ catch (Exception ex)
 {
     await Console.Error.WriteLineAsync(CliErrors.UnexpectedLine(ex)).ConfigureAwait(false);
     return CliErrors.Unexpected;
-}
-
-static bool ExitCodesSection(HelpContext context)
-{
-    context.Output.WriteLine("Exit codes:");
-    foreach (var (code, meaning) in CliErrors.ExitCodes)
-    {
-        context.Output.WriteLine($"  {code,-3}{meaning}");
-    }
-
-    return true;
 }
