@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side figures of the agent's builds, whole process, medians of several runs: size, start to first served
-# secret, idle RSS (and of it the private, anonymous part: RSS also counts the binary's clean file-backed pages),
+# secret (and the CPU time the process used to get there, which the machine's load does not stretch), idle RSS (and
+# of it the private, anonymous part: RSS also counts the binary's clean file-backed pages),
 # peak RSS under wrk load, cached-GET throughput.
 #
 #   scripts/measure-native.sh --build NAME=COMMAND [--build NAME=COMMAND ...] [--runs 7] [--load-runs 3]
@@ -53,12 +54,20 @@ for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$emulator_port/_emulator/he
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 SECRETARY_TOKEN=measure-token-0123456789
 header="X-Aws-Parameters-Secrets-Token: $SECRETARY_TOKEN"
 
+# The agents run in an empty directory: the host's file watcher on the content root (the working directory) walks
+# every directory below it at start, which would measure the size of this checkout instead of the agent.
+mkdir -p "$work/cwd"
+absolute() { local word; for word in $1; do [[ -e "$word" ]] && word=$(realpath "$word"); printf '%s ' "$word"; done; }
+
 # start_agent COMMAND PORT: starts the agent on the emulator; prints its pid.
 start_agent() {
+  local command
+  command=$(absolute "$1")
   # shellcheck disable=SC2086 # COMMAND is a command line
-  $1 serve --store aws --region us-east-1 --endpoint-url "http://127.0.0.1:$emulator_port" --port "$2" >>"$work/agent.log" 2>&1 &
+  (cd "$work/cwd" && exec $command serve --store aws --region us-east-1 --endpoint-url "http://127.0.0.1:$emulator_port" --port "$2" >>"$work/agent.log" 2>&1) &
   echo $!
 }
+cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; } # user + system time so far (clock ticks of 10 ms)
 
 # wait_first_secret PORT: polls until the cached secret is served (200).
 wait_first_secret() {
@@ -80,7 +89,7 @@ size_mb() { # COMMAND: the native file, or the framework-dependent app folder wi
 # Rounds interleave the builds, so a change in the machine's load falls on all of them alike.
 for spec in "${builds[@]}"; do
   name=${spec%%=*}
-  : >"$work/$name.start"; : >"$work/$name.idle"; : >"$work/$name.private"; : >"$work/$name.peak"; : >"$work/$name.rate"
+  : >"$work/$name.start"; : >"$work/$name.cpu"; : >"$work/$name.idle"; : >"$work/$name.private"; : >"$work/$name.peak"; : >"$work/$name.rate"
 done
 
 for _ in $(seq 1 "$runs"); do
@@ -92,6 +101,7 @@ for _ in $(seq 1 "$runs"); do
     pids+=("$pid")
     wait_first_secret "$port"
     echo $(( $(now_ms) - t0 )) >>"$work/$name.start"
+    cpu_ms "$pid" >>"$work/$name.cpu"
     sleep 3 # settle: the figure is the resident set of an agent that has served and is idle
     rss_mb "$pid" VmRSS >>"$work/$name.idle"
     private_mb "$pid" >>"$work/$name.private"
@@ -116,11 +126,11 @@ for _ in $(seq 1 "$load_runs"); do
   done
 done
 
-echo "| build | size (MB) | start to first secret (ms) | idle RSS (MB) | of it private (MB) | peak RSS under load (MB) | cached GET (req/s) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| build | size (MB) | start to first secret (ms) | CPU time to it (ms) | idle RSS (MB) | of it private (MB) | peak RSS under load (MB) | cached GET (req/s) |"
+echo "|---|---|---|---|---|---|---|---|"
 for spec in "${builds[@]}"; do
   name=${spec%%=*} command=${spec#*=}
-  echo "| $name | $(size_mb "$command") | $(median <"$work/$name.start") | $(median <"$work/$name.idle") | $(median <"$work/$name.private") | $(median <"$work/$name.peak") | $(median <"$work/$name.rate") |"
+  echo "| $name | $(size_mb "$command") | $(median <"$work/$name.start") | $(median <"$work/$name.cpu") | $(median <"$work/$name.idle") | $(median <"$work/$name.private") | $(median <"$work/$name.peak") | $(median <"$work/$name.rate") |"
 done
 echo
 echo "runs: $runs starts and $load_runs loads per build, interleaved; loads of $duration (wrk -t$threads -c$connections, after a 3 s warm-up); $(nproc) cores; load average at the start: $load_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

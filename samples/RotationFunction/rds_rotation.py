@@ -34,13 +34,15 @@ Run it two ways:
                  secretary emulator --rotation-function db=http://127.0.0.1:8123/
 Needs Python 3, boto3, and psycopg2 (PostgreSQL) or PyMySQL (MySQL, MariaDB).
 """
-import http.server
 import json
 import os
 import sys
 
 import boto3
 from botocore.exceptions import ClientError
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rotation_protocol  # noqa: E402
 
 # Characters a password never gets: they need quoting in connection strings and URLs.
 EXCLUDED_CHARACTERS = "/@\"'\\:;,=&%?#[]{}`$"
@@ -210,10 +212,7 @@ def test_secret(client, arn, token, strategy):
 
 
 def finish_secret(client, arn, token, strategy):
-    stages = client.describe_secret(SecretId=arn)["VersionIdsToStages"]
-    current = next(v for v, labels in stages.items() if "AWSCURRENT" in labels)
-    if current != token:
-        client.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token, RemoveFromVersionId=current)
+    rotation_protocol.finish_secret(client, arn, token)
 
 
 STEPS = {"createSecret": create_secret, "setSecret": set_secret, "testSecret": test_secret, "finishSecret": finish_secret}
@@ -224,62 +223,20 @@ def handle(event, endpoint, strategy):
     """Runs one step of a rotation, as a rotation Lambda's handler does."""
     if strategy not in STRATEGIES:
         raise ValueError("unknown strategy " + strategy)
-    arn, token, step = event["SecretId"], event["ClientRequestToken"], event["Step"]
     client = boto3.client("secretsmanager", endpoint_url=endpoint)
-    metadata = client.describe_secret(SecretId=arn)
-    if metadata.get("RotationEnabled") is False:
-        raise RuntimeError("rotation is not enabled for the secret")
-    if token not in metadata.get("VersionIdsToStages", {}) and step != "createSecret":
-        raise RuntimeError("the secret has no version " + token)
+    arn, token, step = rotation_protocol.check_event(client, event)
     if step not in STEPS:
         raise ValueError("unknown step " + step)
     STEPS[step](client, arn, token, strategy)
 
 
-def serve(port, endpoint, strategy):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, every answer with its Content-Length
-
-        def do_POST(self):
-            event = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-            try:
-                handle(event, endpoint, strategy)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-            except Exception as e:  # the failure is the answer, not a crash of the server
-                body = f"{event.get('Step')} failed: {e}".encode()
-                self.send_response(500)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    print(f"rotation function ({strategy}) listening on http://127.0.0.1:{server.server_port}/", flush=True)
-    server.serve_forever()
-
-
-def option(argv, name, default=None):
-    return argv[argv.index(name) + 1] if name in argv and argv.index(name) + 1 < len(argv) else default
-
-
 def main(argv, strategy=None):
-    strategy = strategy or option(argv, "--strategy", "single-user")
-    endpoint = option(argv, "--endpoint") or os.environ.get("SECRETS_MANAGER_ENDPOINT")
+    strategy = strategy or rotation_protocol.option(argv, "--strategy", "single-user")
+    endpoint = rotation_protocol.endpoint_from(argv)
     if "--serve" in argv:
-        serve(int(option(argv, "--serve", "0")), endpoint, strategy)
+        rotation_protocol.serve(int(rotation_protocol.option(argv, "--serve", "0")), lambda event: handle(event, endpoint, strategy), f"rotation function ({strategy})")
         return 0
-    event = json.load(sys.stdin)
-    try:
-        handle(event, endpoint, strategy)
-    except Exception as e:
-        print(f"{event.get('Step')} failed: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return rotation_protocol.run_command(lambda event: handle(event, endpoint, strategy))
 
 
 if __name__ == "__main__":

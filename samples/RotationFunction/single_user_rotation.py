@@ -19,13 +19,15 @@ Run it two ways:
                  secretary emulator --rotation-function single-user=http://127.0.0.1:8123/
                  (each step's event is POSTed as JSON; 200 = success, 500 with the reason = failure)
 """
-import http.server
 import json
 import os
 import sys
 
 import boto3
 from botocore.exceptions import ClientError
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rotation_protocol  # noqa: E402
 
 EXCLUDED_CHARACTERS = "/@\"'\\"
 
@@ -99,10 +101,7 @@ def test_secret(client, service, arn, token):
 
 
 def finish_secret(client, service, arn, token):
-    stages = client.describe_secret(SecretId=arn)["VersionIdsToStages"]
-    current = next(v for v, labels in stages.items() if "AWSCURRENT" in labels)
-    if current != token:
-        client.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token, RemoveFromVersionId=current)
+    rotation_protocol.finish_secret(client, arn, token)
 
 
 STEPS = {"createSecret": create_secret, "setSecret": set_secret, "testSecret": test_secret, "finishSecret": finish_secret}
@@ -110,53 +109,20 @@ STEPS = {"createSecret": create_secret, "setSecret": set_secret, "testSecret": t
 
 def handle(event, endpoint):
     """Runs one step of a rotation, as a rotation Lambda's handler does."""
-    arn, token, step = event["SecretId"], event["ClientRequestToken"], event["Step"]
     client = boto3.client("secretsmanager", endpoint_url=endpoint)
-    metadata = client.describe_secret(SecretId=arn)
-    if metadata.get("RotationEnabled") is False:
-        raise RuntimeError("rotation is not enabled for the secret")
-    if token not in metadata.get("VersionIdsToStages", {}) and step != "createSecret":
-        raise RuntimeError("the secret has no version " + token)
+    arn, token, step = rotation_protocol.check_event(client, event)
     if step not in STEPS:
         raise ValueError("unknown step " + step)
     users = os.environ.get("ROTATION_USERS_FILE") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "users.json")
     STEPS[step](client, UsersFile(users), arn, token)
 
 
-def serve(port, endpoint):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            event = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-            try:
-                handle(event, endpoint)
-                self.send_response(200)
-                self.end_headers()
-            except Exception as e:  # the failure is the answer, not a crash of the server
-                body = f"{event.get('Step')} failed: {e}".encode()
-                self.send_response(500)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    http.server.HTTPServer(("127.0.0.1", port), Handler).serve_forever()
-
-
 def main(argv):
+    endpoint = rotation_protocol.endpoint_from(argv)
     if len(argv) >= 3 and argv[1] == "--serve":
-        endpoint = argv[argv.index("--endpoint") + 1] if "--endpoint" in argv else os.environ.get("SECRETS_MANAGER_ENDPOINT")
-        serve(int(argv[2]), endpoint)
+        rotation_protocol.serve(int(argv[2]), lambda event: handle(event, endpoint))
         return 0
-    event = json.load(sys.stdin)
-    try:
-        handle(event, os.environ.get("SECRETS_MANAGER_ENDPOINT"))
-    except Exception as e:
-        print(f"{event.get('Step')} failed: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return rotation_protocol.run_command(lambda event: handle(event, os.environ.get("SECRETS_MANAGER_ENDPOINT")))
 
 
 if __name__ == "__main__":

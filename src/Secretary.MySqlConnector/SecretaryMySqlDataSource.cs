@@ -30,7 +30,7 @@ public sealed class SecretaryMySqlDataSource : DbDataSource
     {
         _mysql = mysql;
         _options = options;
-        _tracker = new CredentialTracker(cache, secretId, options, IsAuthenticationFailure);
+        _tracker = new CredentialTracker(cache, secretId, options, "mysql", IsAuthenticationFailure);
         _sources = new DataSourceSet<MySqlDataSource>(BuildSource);
         _providePassword = context => _tracker.PasswordFor(context.UserId);
     }

@@ -29,7 +29,7 @@ public sealed class SecretaryNpgsqlDataSource : DbDataSource
     {
         _npgsql = npgsql;
         _options = options;
-        _tracker = new CredentialTracker(cache, secretId, options, IsAuthenticationFailure);
+        _tracker = new CredentialTracker(cache, secretId, options, "postgresql", IsAuthenticationFailure);
         _npgsql.UsePasswordProvider(
             settings => _tracker.PasswordFor(settings.Username),
             (settings, _) => new ValueTask<string>(_tracker.PasswordFor(settings.Username)));

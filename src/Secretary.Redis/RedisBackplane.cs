@@ -438,7 +438,8 @@ public sealed partial class RedisBackplane : ISecretBackplane, IAsyncDisposable
 
         try
         {
-            var ids = (_options.CachedSecrets?.Invoke() ?? []).Concat(_seen.Keys).Where(SecretIds.IsValid).Distinct(StringComparer.Ordinal).ToList();
+            var cached = _options.CachedSecrets?.Invoke() ?? (_cache is SecretCache own ? own.GetCachedSecretIds() : []);
+            var ids = cached.Concat(_seen.Keys).Where(SecretIds.IsValid).Distinct(StringComparer.Ordinal).ToList();
             if (ids.Count == 0)
             {
                 return 0;

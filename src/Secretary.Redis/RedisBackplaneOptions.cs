@@ -37,7 +37,8 @@ public sealed class RedisBackplaneOptions
     /// <summary>
     /// The secrets the attached cache holds, re-read in one batched warm-up after every reconnect so that a change
     /// published while this instance was disconnected is caught at once (the agent passes the secrets it has served).
-    /// The backplane adds those it saw change. <value>Default: none (only those seen to change).</value>
+    /// The backplane adds those it saw change. <value>Default: null — the attached <see cref="SecretCache"/>'s own
+    /// <see cref="SecretCache.GetCachedSecretIds"/>.</value>
     /// </summary>
     public Func<IReadOnlyCollection<string>>? CachedSecrets { get; set; }
 

@@ -96,6 +96,16 @@ public sealed partial class SecretCache
         };
     }
 
+    /// <summary>
+    /// The ids of the secrets cached at their current stage, as they were asked for (names or ARNs). O(n) —
+    /// for a fleet backplane's re-read after a reconnect or an operator's tool, not for a request path.
+    /// </summary>
+    public IReadOnlyList<string> GetCachedSecretIds()
+    {
+        ThrowIfDisposed();
+        return _ledger.CurrentIds();
+    }
+
     /// <summary>The age of the oldest cached value, for the metrics gauge (O(1)).</summary>
     internal double OldestAgeSeconds() =>
         _ledger.OldestFetchedAt() is { } oldest ? ToTimeSpan(_time.GetTimestamp() - oldest).TotalSeconds : 0;

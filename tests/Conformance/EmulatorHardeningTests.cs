@@ -79,8 +79,8 @@ public sealed class EmulatorHardeningTests : IDisposable
     public async Task DataInAMissingDirectory_FailsTheStart_WithOneLine()
     {
         var data = Path.Combine(_directory, "no-such-dir", "state.json");
-        var (fileName, cli) = Repository.CliCommand;
-        var result = await ProcessRunner.RunAsync(fileName, [.. cli, "emulator", "--port", "0", "--data", data], new Dictionary<string, string?>(), timeoutSeconds: 60);
+        var (fileName, cli) = ProcessRunner.CliCommand;
+        var result = await ProcessRunner.RunAsync(fileName, [.. cli, "emulator", "--port", "0", "--data", data], new Dictionary<string, string?>(), timeout: TimeSpan.FromSeconds(60));
         Assert.Equal(1, result.ExitCode);
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var line = Assert.Single(lines);

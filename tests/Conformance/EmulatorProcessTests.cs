@@ -53,7 +53,7 @@ public sealed class EmulatorProcessTests : IDisposable
     [Fact]
     public async Task SeedFile_FromSamples_IsServed()
     {
-        var sample = Path.Combine(Repository.Root, "samples", "dev-secrets.json");
+        var sample = Path.Combine(RepoRoot.Path, "samples", "dev-secrets.json");
         var expected = JsonNode.Parse(await File.ReadAllTextAsync(sample))!.AsObject().First();
         await using var emulator = await EmulatorProcess.StartAsync("--seed", sample);
         var value = await new AwsCli(emulator.Endpoint).OkAsync("get-secret-value", "--secret-id", expected.Key);

@@ -20,7 +20,7 @@ public sealed class RotationFunctionTests : IDisposable
     public async Task SampleFunction_FailedSetSecret_IsResumedByTheNextRotateSecret()
     {
         var users = Path.Combine(_directory, "users.json");
-        var sample = Path.Combine(Repository.Root, "samples", "RotationFunction", "single_user_rotation.py");
+        var sample = Path.Combine(RepoRoot.Path, "samples", "RotationFunction", "single_user_rotation.py");
         await using var emulator = await EmulatorProcess.StartAsync(
             new Dictionary<string, string?> { ["ROTATION_USERS_FILE"] = users },
             "--rotation-function", "single-user=cmd:" + sample);

@@ -58,14 +58,8 @@ internal sealed class AgentFixture : IAsyncDisposable
     }
 
     /// <summary>Waits for a state the agent reaches by itself (a connection closed on its side); 30 s only as a hang guard.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(10, guard.Token);
-        }
-    }
+    public Task WaitUntilAsync(Func<bool> condition) =>
+        Eventually.TrueAsync(condition, "the agent to reach the state", TimeSpan.FromSeconds(30));
 
     public IEnumerable<string> LogLines => Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}");
 

@@ -163,7 +163,7 @@ public sealed class AgentHardeningTests
         Assert.Equal(calls + 1, f.Store.GetCalls);
     }
 
-    [Fact(Skip = "Needs the core cache change described in docs/agent.md (a read during the retry backoff of a failing entry serves the stale value without asking the store, for up to the backoff).")]
+    [Fact]
     public async Task A_permission_revoked_during_an_outage_is_answered_once_the_store_is_back()
     {
         await using var f = await AgentFixture.StartAsync();

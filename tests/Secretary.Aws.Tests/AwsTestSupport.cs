@@ -6,7 +6,7 @@ using Secretary.Emulator;
 
 namespace Secretary.Aws.Tests;
 
-/// <summary>Helpers over the in-process emulator: stores with short timeouts, raw service calls, deterministic fault bursts.</summary>
+/// <summary>Helpers over the in-process emulator: stores with short timeouts, raw service calls.</summary>
 internal static class AwsTestSupport
 {
     public const string AccountId = "123456789012";
@@ -34,34 +34,5 @@ internal static class AwsTestSupport
         var config = new SecretsManagerConfig { ServiceURL = emulator.Endpoint.ToString(), AuthenticationRegion = region };
         using var client = new SecretsManagerClient(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), config);
         return Encoding.UTF8.GetString(await client.SendAsync(operation, Encoding.UTF8.GetBytes(json), default));
-    }
-
-    /// <summary>
-    /// Installs an error rate whose first <paramref name="failures"/> draws fail and the next one succeeds, by picking
-    /// the seed of the emulator's random source: a burst of exactly that many errors for sequential calls.
-    /// </summary>
-    public static void SetBurst(EmulatorServer emulator, string operation, string errorType, int failures)
-    {
-        for (var seed = 0; seed < 100_000; seed++)
-        {
-            var random = new Random(seed);
-            var ok = true;
-            for (var i = 0; i < failures && ok; i++)
-            {
-                ok = random.NextDouble() < 0.5;
-            }
-
-            if (ok && random.NextDouble() >= 0.5 && random.NextDouble() >= 0.5 && random.NextDouble() >= 0.5)
-            {
-                emulator.SetFaults(new EmulatorFaults
-                {
-                    RandomSeed = seed,
-                    Operations = { [operation] = new EmulatorFaultRule { ErrorRate = 0.5, ErrorType = errorType } },
-                });
-                return;
-            }
-        }
-
-        throw new InvalidOperationException("No seed gives that burst.");
     }
 }

@@ -17,7 +17,7 @@ public sealed class RetryTests
         // Adaptive mode also slows the client down after throttling (a token bucket): give it time.
         await using var aws = await AwsTestSupport.StartAsync(o => (o.RetryMode, o.Timeout) = (mode, TimeSpan.FromSeconds(30)));
         aws.Emulator.PutSecret("s", "v");
-        AwsTestSupport.SetBurst(aws.Emulator, "GetSecretValue", errorType, failures: 2);
+        EmulatorBursts.SetBurst(aws.Emulator, "GetSecretValue", errorType, failures: 2);
 
         var secret = await aws.Store.GetSecretAsync(new SecretRequest("s"));
 
@@ -32,7 +32,7 @@ public sealed class RetryTests
     {
         await using var aws = await AwsTestSupport.StartAsync(o => o.MaxAttempts = 2);
         aws.Emulator.PutSecret("s", "v");
-        AwsTestSupport.SetBurst(aws.Emulator, "GetSecretValue", "ThrottlingException", failures: 2);
+        EmulatorBursts.SetBurst(aws.Emulator, "GetSecretValue", "ThrottlingException", failures: 2);
 
         var error = await Assert.ThrowsAsync<SecretStoreUnavailableException>(() => aws.Store.GetSecretAsync(new SecretRequest("s")));
 
@@ -45,7 +45,7 @@ public sealed class RetryTests
     {
         await using var aws = await AwsTestSupport.StartAsync(o => o.MaxAttempts = 5);
         aws.Emulator.PutSecret("s", "v");
-        AwsTestSupport.SetBurst(aws.Emulator, "BatchGetSecretValue", "InternalServiceError", failures: 4);
+        EmulatorBursts.SetBurst(aws.Emulator, "BatchGetSecretValue", "InternalServiceError", failures: 4);
 
         var results = await aws.Store.GetSecretsAsync([new SecretRequest("s")]);
 

@@ -19,7 +19,7 @@ public sealed class FaultInjectionTests
         await using var emulator = await EmulatorFixture.StartAsync(o => o.TimeProvider = clock);
         emulator.Server.SetFaults(new EmulatorFaults { Operations = { ["GetRandomPassword"] = new EmulatorFaultRule { LatencyMs = 60_000 } } });
         var delayed = emulator.Client.CallAsync("GetRandomPassword", []);
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 1, "the delayed call to arrive");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 1, "the delayed call to arrive");
 
         // 59 s of emulator time: a call without the fault makes its whole round trip while the delayed one still waits.
         clock.Advance(TimeSpan.FromSeconds(59));
@@ -40,11 +40,11 @@ public sealed class FaultInjectionTests
         emulator.Server.SetFaults(new EmulatorFaults { Operations = { ["GetRandomPassword"] = new EmulatorFaultRule { LatencyMs = 600_000 } } });
         using var cts = new CancellationTokenSource();
         var call = emulator.Client.CallAsync("GetRandomPassword", [], cts.Token);
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 1, "the call to arrive");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 1, "the call to arrive");
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         // The fake clock never moved: only the abort can have ended the server-side delay.
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 0, "the delayed call to end on abort");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 0, "the delayed call to end on abort");
         Assert.Equal(1, emulator.Server.GetRequestCounts().For("GetRandomPassword"));
     }
 
@@ -55,13 +55,13 @@ public sealed class FaultInjectionTests
         emulator.Server.SetFaults(new EmulatorFaults { Hang = true });
         using var cts = new CancellationTokenSource();
         var aborted = emulator.Client.CallAsync("GetRandomPassword", [], cts.Token);
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 1, "the first call to hang");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 1, "the first call to hang");
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => aborted);
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 0, "the hung call to end on abort");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 0, "the hung call to end on abort");
 
         var hung = emulator.Client.CallAsync("ListSecrets", []);
-        await Wait.UntilAsync(() => emulator.Server.InFlight == 1, "the second call to arrive");
+        await Eventually.TrueAsync(() => emulator.Server.InFlight == 1, "the second call to arrive");
 
         // Stopping ends the hung call; the generous bound only guards against a hang, it measures nothing.
         await emulator.Server.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));

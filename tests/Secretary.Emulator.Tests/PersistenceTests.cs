@@ -73,7 +73,7 @@ public sealed class PersistenceTests : IDisposable
     [Fact]
     public async Task SamplesDevSecrets_SeedsEverySecret()
     {
-        var sample = Path.Combine(RepositoryRoot(), "samples", "dev-secrets.json");
+        var sample = Path.Combine(RepoRoot.Path, "samples", "dev-secrets.json");
         var names = JsonNode.Parse(await File.ReadAllTextAsync(sample))!.AsObject().Select(p => p.Key).ToList();
         await using var emulator = await EmulatorFixture.StartAsync(o => o.SeedFile = sample);
         var batch = await emulator.Client.OkAsync("BatchGetSecretValue", Obj(("SecretIdList", Array([.. names.Take(20)]))));
@@ -99,16 +99,5 @@ public sealed class PersistenceTests : IDisposable
         await File.WriteAllTextAsync(data, "{ not json");
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, DataFile = data }));
         Assert.Contains(data, error.Message, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Secretary.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Secretary.slnx not found above the test output.");
     }
 }

@@ -94,7 +94,7 @@ public sealed class SigV4Tests
         using var request = new HttpRequestMessage(HttpMethod.Post, emulator.Server.Endpoint) { Content = new ByteArrayContent(Empty) };
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager.GetRandomPassword");
         request.Content.Headers.ContentType = new("application/x-amz-json-1.1");
-        SigV4Signer.Sign(request, Empty, "test", "test", "us-east-1", DateTimeOffset.UtcNow, service: "kms");
+        SigV4.Sign(request, Empty, "test", "test", "us-east-1", DateTimeOffset.UtcNow, service: "kms");
         using var response = await emulator.Client.Http.SendAsync(request);
         var reply = await EmulatorClient.Reply.ReadAsync(response, default);
         Assert.Equal(HttpStatusCode.Forbidden, reply.Status);

@@ -37,7 +37,7 @@ public sealed class StsTests
     {
         await using var emulator = await EmulatorFixture.StartAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(emulator.Server.Endpoint, "?" + Call));
-        SigV4Signer.Sign(request, [], "test", "test", "us-east-1", DateTimeOffset.UtcNow, "sts");
+        SigV4.Sign(request, [], "test", "test", "us-east-1", DateTimeOffset.UtcNow, "sts");
         using var response = await emulator.Client.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("<Account>123456789012</Account>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -1,290 +1,44 @@
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using Secretary.Databases.Testing;
 
 namespace Secretary.Npgsql.Tests;
 
-/// <summary>A real PostgreSQL, the emulator process and the sample rotation functions: what a rotation does to connection opens.</summary>
+/// <summary>The rotation facts (<see cref="RotationTestsBase{TDataSource, TConnection}"/>) for Npgsql against a real PostgreSQL.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class RotationTests(PostgresFixture fixture) : IAsyncLifetime
+public sealed class RotationTests(PostgresFixture fixture) : RotationTestsBase<SecretaryNpgsqlDataSource, NpgsqlConnection>(fixture)
 {
-    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(300);
-    private readonly FakeLogCollector _logs = new();
-    private readonly List<IAsyncDisposable> _disposables = [];
-    private SecretCache _cache = null!;
-    private IDisposable _store = null!;
+    protected override string ElsewhereConnectionString => "Host=192.0.2.1;Port=1;Database=nowhere;Pooling=false";
 
-    private RotationRig Rig => fixture.Rig;
+    protected override string UnpooledConnectionString => "Pooling=false;Timeout=15";
 
-    public Task InitializeAsync()
+    protected override SecretaryNpgsqlDataSource Build(ISecretCache cache, string secretId, string connectionString, ILoggerFactory? loggerFactory) =>
+        new NpgsqlDataSourceBuilder(connectionString).UseSecretaryCredentials(cache, secretId, o => o.LoggerFactory = loggerFactory).Build();
+
+    protected override CredentialStats Stats(SecretaryNpgsqlDataSource dataSource)
     {
-        (_cache, _store) = Rig.NewCache(Ttl, minRefreshInterval: TimeSpan.Zero);
-        return Task.CompletedTask;
+        var s = dataSource.GetStats();
+        return new(s.PhysicalOpens, s.AuthenticationFailures, s.RetriedOpens, s.FailedRetries, s.UnrecoveredFailures, s.CredentialSwitches, s.VersionId, s.Username, s.UsingPendingVersion);
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var disposable in _disposables)
-        {
-            await disposable.DisposeAsync();
-        }
+    protected override ValueTask<NpgsqlConnection> OpenAsync(SecretaryNpgsqlDataSource dataSource) => dataSource.OpenConnectionAsync();
 
-        _cache.Dispose();
-        _store.Dispose();
-    }
+    protected override NpgsqlConnection CreateConnection(SecretaryNpgsqlDataSource dataSource) => dataSource.CreateConnection();
 
-    [Fact]
-    public async Task Connects_as_the_secrets_user_to_its_host_port_and_database()
-    {
-        var (secretId, user, _) = await Rig.CreateAppSecretAsync(RotationRig.SingleUser);
-        var dataSource = Build(secretId, "Host=192.0.2.1;Port=1;Database=nowhere;Pooling=false");
+    protected override ValueTask OpenAsync(SecretaryNpgsqlDataSource dataSource, NpgsqlConnection connection) => dataSource.OpenAsync(connection);
 
-        await using var connection = await dataSource.OpenConnectionAsync();
-
-        Assert.Equal((user, DatabaseServer.AppDatabase, fixture.Server.Port), await WhoAsync(connection));
-        var stats = dataSource.GetStats();
-        Assert.Equal((await Rig.Client.GetAsync(secretId)).VersionId, stats.VersionId);
-        Assert.Equal(user, stats.Username);
-        Assert.Equal(1, stats.PhysicalOpens);
-        Assert.DoesNotContain("Password", dataSource.ConnectionString, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
-    public async Task Single_user_rotation_seen_through_VersionChanged_switches_new_connections_with_no_refused_open()
-    {
-        var (secretId, user, oldPassword) = await Rig.CreateAppSecretAsync(RotationRig.SingleUser);
-        var dataSource = Build(secretId);
-        await (await dataSource.OpenConnectionAsync()).DisposeAsync();
-
-        var (version, value) = await Rig.RotateAsync(secretId, RotationRig.SingleUser);
-        var changed = VersionChangedAsync(secretId);
-        Assert.True(_cache.HandleRemoteChange(secretId, SecretRequest.CurrentStage, version, TimeProvider.System.GetUtcNow()));
-        await changed;
-
-        Assert.Equal(version, dataSource.GetStats().VersionId);
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            Assert.Equal(user, (await WhoAsync(connection)).User);
-        }
-
-        var stats = dataSource.GetStats();
-        Assert.Equal((0, 0, 1), (stats.AuthenticationFailures, stats.RetriedOpens, stats.CredentialSwitches));
-        Assert.False(await fixture.Server.CanLoginAsync(user, oldPassword), "the rotation changed the password in PostgreSQL");
-        Assert.True(await fixture.Server.CanLoginAsync(user, (string)value["password"]!));
-    }
-
-    [Fact]
-    public async Task Single_user_rotation_the_cache_has_not_seen_costs_one_refused_and_retried_open()
-    {
-        var (secretId, _, _) = await Rig.CreateAppSecretAsync(RotationRig.SingleUser);
-        var dataSource = Build(secretId);
-        await (await dataSource.OpenConnectionAsync()).DisposeAsync();
-
-        var (version, _) = await Rig.RotateAsync(secretId, RotationRig.SingleUser);
-        for (var i = 0; i < 5; i++)
-        {
-            await (await dataSource.OpenConnectionAsync()).DisposeAsync();
-        }
-
-        var stats = dataSource.GetStats();
-        Assert.Equal((1, 1, 0, 0), (stats.AuthenticationFailures, stats.RetriedOpens, stats.FailedRetries, stats.UnrecoveredFailures));
-        Assert.Equal(version, stats.VersionId);
-        Assert.Equal(version, (await _cache.GetAsync(secretId)).VersionId);
-    }
-
-    [Fact]
-    public async Task Opens_between_setSecret_and_finishSecret_log_in_with_the_pending_password()
-    {
-        var (secretId, user, _) = await Rig.CreateAppSecretAsync(RotationRig.SingleUser);
-        var dataSource = Build(secretId);
-        await (await dataSource.OpenConnectionAsync()).DisposeAsync();
-        var (before, _) = await Rig.Client.GetAsync(secretId);
-
-        // finishSecret fails: PostgreSQL has the new password, AWSCURRENT still the old one.
-        await Rig.SetFaultsAsync("""{"operations":{"UpdateSecretVersionStage":{"errorRate":1,"errorType":"InvalidRequestException"}}}""");
-        string pending;
-        try
-        {
-            pending = await Rig.Client.RotateAsync(secretId, RotationRig.SingleUser);
-        }
-        finally
-        {
-            await Rig.SetFaultsAsync(null);
-        }
-
-        Assert.Equal(before, (await Rig.Client.GetAsync(secretId)).VersionId);
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            Assert.Equal(user, (await WhoAsync(connection)).User);
-        }
-
-        var stats = dataSource.GetStats();
-        Assert.True(stats.UsingPendingVersion);
-        Assert.Equal((pending, 1, 1), (stats.VersionId, stats.AuthenticationFailures, stats.RetriedOpens));
-
-        // The next rotation resumes the same version and moves AWSCURRENT; the cache sees it, the login stays.
-        Assert.Equal(pending, (await Rig.RotateAsync(secretId, RotationRig.SingleUser)).VersionId);
-        await _cache.RefreshAsync(secretId);
-        await (await dataSource.OpenConnectionAsync()).DisposeAsync();
-        stats = dataSource.GetStats();
-        Assert.False(stats.UsingPendingVersion);
-        Assert.Equal((pending, 1, 1), (stats.VersionId, stats.AuthenticationFailures, stats.CredentialSwitches));
-    }
-
-    [Fact]
-    public async Task Alternating_users_rotation_never_refuses_an_open_and_switches_users_on_VersionChanged()
-    {
-        var (secretId, user, _) = await Rig.CreateAppSecretAsync(RotationRig.AlternatingUsers);
-        var dataSource = Build(secretId);
-        await using var held = await dataSource.OpenConnectionAsync();
-
-        var (first, _) = await Rig.RotateAsync(secretId, RotationRig.AlternatingUsers);
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            Assert.Equal(user, (await WhoAsync(connection)).User); // not seen yet: the old user still logs in
-        }
-
-        await _cache.RefreshAsync(secretId);
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            Assert.Equal(user + "_clone", (await WhoAsync(connection)).User);
-        }
-
-        var (second, value) = await Rig.RotateAsync(secretId, RotationRig.AlternatingUsers);
-        Assert.Equal(user, (string)value["username"]!);
-        await _cache.RefreshAsync(secretId);
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            Assert.Equal(user, (await WhoAsync(connection)).User);
-        }
-
-        Assert.Equal(user, (await WhoAsync(held)).User); // opened before both rotations, still working
-        var stats = dataSource.GetStats();
-        Assert.Equal((0, 0, 2, second), (stats.AuthenticationFailures, stats.RetriedOpens, stats.CredentialSwitches, stats.VersionId));
-        Assert.NotEqual(first, second);
-    }
-
-    [Fact]
-    public async Task Concurrent_opens_across_a_single_user_rotation_fail_none_and_retry_at_most_once_each()
-    {
-        const int Workers = 8;
-        var (secretId, _, _) = await Rig.CreateAppSecretAsync(RotationRig.SingleUser);
-        var dataSource = Build(secretId);
-        await (await dataSource.OpenConnectionAsync()).DisposeAsync();
-        using var stop = new CancellationTokenSource();
-        var opens = new long[Workers];
-        var failures = new List<Exception>();
-
-        async Task WorkAsync(int worker)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    await using var connection = await dataSource.OpenConnectionAsync();
-                    await using var command = new NpgsqlCommand("SELECT 1", connection);
-                    await command.ExecuteScalarAsync();
-                    Interlocked.Increment(ref opens[worker]);
-                }
-                catch (PostgresException ex)
-                {
-                    lock (failures)
-                    {
-                        failures.Add(ex);
-                    }
-                }
-            }
-        }
-
-        var workers = Enumerable.Range(0, Workers).Select(i => Task.Run(() => WorkAsync(i))).ToArray();
-        await Eventually.TrueAsync(() => opens.All(o => Interlocked.Read(ref o) > 0), "every worker opened a connection");
-        var (version, _) = await Rig.RotateAsync(secretId, RotationRig.SingleUser);
-        var after = opens.Select(o => Interlocked.Read(ref o)).ToArray();
-        await Eventually.TrueAsync(() => Enumerable.Range(0, Workers).All(i => Interlocked.Read(ref opens[i]) > after[i] + 2), "every worker opened connections after the rotation");
-        await stop.CancelAsync();
-        await Task.WhenAll(workers);
-
-        Assert.Empty(failures);
-        var stats = dataSource.GetStats();
-        Assert.Equal(version, stats.VersionId);
-        Assert.InRange(stats.RetriedOpens, 1, Workers);
-        Assert.Equal((0, 0), (stats.FailedRetries, stats.UnrecoveredFailures));
-    }
-
-    [Fact]
-    public async Task A_password_read_once_fails_after_a_rotation()
-    {
-        var (secretId, user, password) = await Rig.CreateAppSecretAsync(RotationRig.SingleUser);
-        var naive = new NpgsqlConnectionStringBuilder { Host = fixture.Server.Host, Port = fixture.Server.Port, Username = user, Password = password, Database = DatabaseServer.AppDatabase, Pooling = false };
-        await using var dataSource = NpgsqlDataSource.Create(naive);
-        await (await dataSource.OpenConnectionAsync()).DisposeAsync();
-
-        await Rig.RotateAsync(secretId, RotationRig.SingleUser);
-
-        var refused = await Assert.ThrowsAsync<PostgresException>(async () => await dataSource.OpenConnectionAsync());
-        Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
-    }
-
-    [Fact]
-    public async Task A_refused_login_with_nothing_new_in_the_secret_reaches_the_caller_and_never_shows_the_password()
-    {
-        var (secretId, _, _) = await Rig.CreateAppSecretAsync(RotationRig.SingleUser);
-        var (_, value) = await Rig.Client.GetAsync(secretId);
-        value["password"] = Canary.Value; // not the user's password
-        await Rig.Client.PutSecretValueAsync(secretId, value.ToJsonString(), SecretRequest.CurrentStage);
-        var dataSource = Build(secretId, logs: true);
-
-        var refused = await Assert.ThrowsAsync<PostgresException>(async () => await dataSource.OpenConnectionAsync());
-
-        Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
-        var stats = dataSource.GetStats();
-        Assert.Equal((1, 0, 1), (stats.AuthenticationFailures, stats.RetriedOpens, stats.UnrecoveredFailures));
-        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Name == "NotRecovered");
-        Canary.AssertAbsent([refused.ToString(), .. _logs.GetSnapshot().Select(r => r.Message), .. _logs.GetSnapshot().Select(r => r.Exception?.ToString())]);
-    }
-
-    [Fact]
-    public async Task A_connection_created_before_a_rotation_opens_with_a_retry_on_the_same_connection()
-    {
-        var (secretId, _, _) = await Rig.CreateAppSecretAsync(RotationRig.SingleUser);
-        var dataSource = Build(secretId);
-        await using var connection = dataSource.CreateConnection();
-
-        await Rig.RotateAsync(secretId, RotationRig.SingleUser);
-        await dataSource.OpenAsync(connection);
-
-        Assert.Equal(System.Data.ConnectionState.Open, connection.State);
-        Assert.Equal((1, 1), (dataSource.GetStats().AuthenticationFailures, dataSource.GetStats().RetriedOpens));
-    }
-
-    private SecretaryNpgsqlDataSource Build(string secretId, string connectionString = "Pooling=false;Timeout=15", bool logs = false)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        var loggerFactory = logs ? LoggerFactory.Create(l => l.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(_logs))) : null;
-        var dataSource = builder.UseSecretaryCredentials(_cache, secretId, o => o.LoggerFactory = loggerFactory).Build();
-        _disposables.Add(dataSource);
-        return dataSource;
-    }
-
-    private Task VersionChangedAsync(string secretId)
-    {
-        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _cache.VersionChanged += (_, e) =>
-        {
-            if (e.Request.SecretId == secretId)
-            {
-                changed.TrySetResult();
-            }
-        };
-        return changed.Task.WaitAsync(Eventually.Deadline);
-    }
-
-    private static async Task<(string User, string Database, int Port)> WhoAsync(NpgsqlConnection connection)
+    protected override async Task<(string User, string Database, int Port)> WhoAsync(NpgsqlConnection connection)
     {
         await using var command = new NpgsqlCommand("SELECT current_user, current_database(), inet_server_port()", connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetString(0), reader.GetString(1), reader.GetInt32(2));
     }
+
+    protected override bool IsRefusedLogin(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } && SecretaryNpgsqlDataSource.IsAuthenticationFailure(exception);
+
+    protected override DbDataSource PasswordReadOnce(string user, string password) =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder { Host = fixture.Server.Host, Port = fixture.Server.Port, Username = user, Password = password, Database = DatabaseServer.AppDatabase, Pooling = false });
 }

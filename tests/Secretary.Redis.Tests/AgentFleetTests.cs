@@ -59,23 +59,22 @@ public sealed partial class AgentFleetTests(ITestOutputHelper output) : IDisposa
 
     private async Task<TimeSpan> WaitForVersionAsync(IEnumerable<string> agents, string versionId)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var versions = new List<string>();
-            foreach (var agent in agents)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await Eventually.ValueAsync(
+            async () =>
             {
-                versions.Add(await VersionAsync(agent));
-            }
+                var versions = new List<string>();
+                foreach (var agent in agents)
+                {
+                    versions.Add(await VersionAsync(agent));
+                }
 
-            if (versions.All(v => v == versionId))
-            {
-                return clock.Elapsed;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"Not every agent serves {versionId}: {string.Join(", ", versions)}.");
-            await Task.Delay(25);
-        }
+                return string.Join(", ", versions);
+            },
+            versions => versions.Split(", ").All(v => v == versionId),
+            $"every agent to serve {versionId}",
+            TimeSpan.FromSeconds(20));
+        return System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
 
     [Fact]

@@ -74,48 +74,32 @@ internal sealed class Fleet : IAsyncDisposable
     /// <summary>Polls until every instance serves <paramref name="versionId"/> of <paramref name="secretId"/> from its cache; returns how long it took.</summary>
     public async Task<TimeSpan> WaitForVersionEverywhereAsync(string secretId, string versionId, TimeSpan? within = null)
     {
-        var bound = within ?? TimeSpan.FromSeconds(15);
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var versions = new List<string>();
-            foreach (var instance in Instances)
+        var started = Stopwatch.GetTimestamp();
+        await Eventually.ValueAsync(
+            async () =>
             {
-                versions.Add((await instance.Cache.GetAsync(secretId)).VersionId);
-            }
+                var versions = new List<string>();
+                foreach (var instance in Instances)
+                {
+                    versions.Add((await instance.Cache.GetAsync(secretId)).VersionId);
+                }
 
-            if (versions.All(v => v == versionId))
-            {
-                return clock.Elapsed;
-            }
-
-            if (clock.Elapsed > bound)
-            {
-                Assert.Fail($"Not every instance serves version {versionId} of {secretId} after {bound}: {string.Join(", ", versions)}.");
-            }
-
-            await Task.Delay(20);
-        }
+                return string.Join(", ", versions);
+            },
+            versions => versions.Split(", ").All(v => v == versionId),
+            $"every instance to serve version {versionId} of {secretId}",
+            within ?? TimeSpan.FromSeconds(15));
+        return Stopwatch.GetElapsedTime(started);
     }
 
-    /// <summary>Polls a condition with a generous bound (behaviour, not a benchmark).</summary>
+    /// <summary>Polls a condition with a generous bound (behaviour, not a benchmark); returns how long it took, for the report.</summary>
     public static async Task<TimeSpan> EventuallyAsync(Func<bool> condition, string what, TimeSpan? within = null) => await EventuallyAsync(condition, () => what, within);
 
     public static async Task<TimeSpan> EventuallyAsync(Func<bool> condition, Func<string> what, TimeSpan? within = null)
     {
-        var bound = within ?? TimeSpan.FromSeconds(15);
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > bound)
-            {
-                Assert.Fail($"Not true after {bound}: {what()}.");
-            }
-
-            await Task.Delay(20);
-        }
-
-        return clock.Elapsed;
+        var started = Stopwatch.GetTimestamp();
+        await Eventually.ValueAsync(() => Task.FromResult(condition()), done => done, what, within ?? TimeSpan.FromSeconds(15));
+        return Stopwatch.GetElapsedTime(started);
     }
 
     public long StoreReads => Emulator.GetRequestCounts().For("GetSecretValue");

@@ -217,7 +217,7 @@ public sealed class LeakTests
         texts.Add(cache.GetStats().ToJson());
 
         texts.AddRange(logs.GetSnapshot().Select(r => $"{r.Category} {r.Message} {r.Exception} {string.Join(",", r.StructuredState?.Select(kv => kv.Value) ?? [])}"));
-        Assert.Contains(logs.GetSnapshot(), r => r.Category.Contains("Emulator", StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), r => r.Category?.Contains("Emulator", StringComparison.Ordinal) == true);
         Canary.AssertAbsent(texts);
     }
 

@@ -214,7 +214,7 @@ public sealed class LibraryChaosTests(ITestOutputHelper output)
         var v2 = emulator.PutSecret(Id, "v2");
 
         // Two 500s then success (the emulator's seeded random source, as the AWS store tests do).
-        SetBurst(emulator, "GetSecretValue", "InternalServiceError", 2);
+        EmulatorBursts.SetBurst(emulator, "GetSecretValue", "InternalServiceError", 2);
         emulator.ResetRequestCounts();
         time.Advance(Ttl);
         var lookup = await cache.LookupAsync(Id);
@@ -273,31 +273,5 @@ public sealed class LibraryChaosTests(ITestOutputHelper output)
         await cache.LookupAsync(Id);
         await cache.IdleAsync();
         Assert.Equal(westAfter, west.Gets());
-    }
-
-    /// <summary>An error rate whose first draws fail and the next succeeds, by choosing the emulator's random seed.</summary>
-    private static void SetBurst(EmulatorServer emulator, string operation, string errorType, int failures)
-    {
-        for (var seed = 0; seed < 100_000; seed++)
-        {
-            var random = new Random(seed);
-            var ok = true;
-            for (var i = 0; i < failures && ok; i++)
-            {
-                ok = random.NextDouble() < 0.5;
-            }
-
-            if (ok && random.NextDouble() >= 0.5)
-            {
-                emulator.SetFaults(new EmulatorFaults
-                {
-                    RandomSeed = seed,
-                    Operations = { [operation] = new EmulatorFaultRule { ErrorRate = 0.5, ErrorType = errorType } },
-                });
-                return;
-            }
-        }
-
-        throw new InvalidOperationException("No seed gives that burst.");
     }
 }

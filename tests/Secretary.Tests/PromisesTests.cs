@@ -106,4 +106,20 @@ public sealed class PromisesTests
         f.Store.Release();
         await Assert.ThrowsAsync<SecretStoreUnavailableException>(() => pending);
     }
+
+    [Fact]
+    public async Task The_cached_secret_ids_are_those_asked_for_at_the_current_stage()
+    {
+        using var f = new CacheFixture();
+        f.Store.Set("a", "1");
+        f.Store.Set("a", "2"); // a has an AWSPREVIOUS version
+        f.Store.Set("b", "1");
+        await f.Cache.GetAsync("a");
+        await f.Cache.GetAsync("b");
+        await f.Cache.GetAsync("a", new SecretReadOptions { VersionStage = SecretRequest.PreviousStage });
+        await Assert.ThrowsAsync<SecretNotFoundException>(() => f.Cache.GetAsync("missing").AsTask());
+
+        Assert.Equal(3, f.Cache.GetStats().TotalCacheEntries);
+        Assert.Equal(["a", "b"], f.Cache.GetCachedSecretIds().Order(StringComparer.Ordinal));
+    }
 }

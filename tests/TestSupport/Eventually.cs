@@ -22,7 +22,11 @@ public static class Eventually
         await ValueAsync(condition, done => done, what, within);
 
     /// <summary>Probes until <paramref name="done"/> accepts the probe's value, and returns that value.</summary>
-    public static async Task<T> ValueAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? within = null)
+    public static Task<T> ValueAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? within = null) =>
+        ValueAsync(probe, done, () => what, within);
+
+    /// <summary>Probes until <paramref name="done"/> accepts the probe's value, and returns that value; <paramref name="what"/> is built only when the deadline passes, so it can show the state reached.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T>> probe, Func<T, bool> done, Func<string> what, TimeSpan? within = null)
     {
         var limit = within ?? Deadline;
         var started = TimeProvider.System.GetTimestamp();
@@ -32,7 +36,7 @@ public static class Eventually
         {
             if (TimeProvider.System.GetElapsedTime(started) > limit)
             {
-                throw new TimeoutException($"Not true within the {limit.TotalSeconds:0} s hang guard: {what} (last seen: {last}).");
+                throw new TimeoutException($"Not true within the {limit.TotalSeconds:0} s hang guard: {what()} (last seen: {last}).");
             }
 
             await poll.WaitForNextTickAsync();

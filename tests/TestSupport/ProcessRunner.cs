@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
@@ -6,7 +7,10 @@ namespace Secretary.Testing;
 /// <summary>Runs a process to completion (bounded), capturing its output.</summary>
 public static class ProcessRunner
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
+    }
 
     /// <summary>The configuration this test assembly was built in (Debug or Release).</summary>
     public static string Configuration { get; } =
@@ -59,7 +63,7 @@ public static class ProcessRunner
     public static async Task<Result> RunAsync(string fileName, IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? stdin = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var info = StartInfo(fileName, args, environment, redirectInput: stdin is not null, workingDirectory);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {fileName}.");
+        using var process = Start(info);
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
@@ -72,7 +76,7 @@ public static class ProcessRunner
             process.StandardInput.Close();
         }
 
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(120));
         try
         {
             await process.WaitForExitAsync(cts.Token);
@@ -85,5 +89,18 @@ public static class ProcessRunner
 
         process.WaitForExit(); // flush the output handlers
         return new Result(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Starts the process; a missing program is named with where test dependencies come from (a test never skips for it).</summary>
+    public static Process Start(ProcessStartInfo info)
+    {
+        try
+        {
+            return Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {info.FileName}.");
+        }
+        catch (Win32Exception ex)
+        {
+            throw new InvalidOperationException($"'{info.FileName}' could not be started ({ex.Message}); the test dependencies are installed by scripts/install-test-deps.sh.", ex);
+        }
     }
 }

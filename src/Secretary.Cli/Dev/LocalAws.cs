@@ -75,12 +75,13 @@ internal sealed class LocalAws : IAsyncDisposable
     /// <param name="seedFile">A seed file that replaces the embedded samples, or null.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The emulator and its store; dispose to stop both.</returns>
-    /// <exception cref="FileNotFoundException"><paramref name="seedFile"/> does not exist.</exception>
+    /// <exception cref="ArgumentException"><paramref name="seedFile"/> does not exist.</exception>
     public static async Task<LocalAws> StartDevAsync(int port, string? seedFile, CancellationToken cancellationToken = default)
     {
         if (seedFile is not null && !File.Exists(seedFile))
         {
-            throw new FileNotFoundException($"The seed file '{Path.GetFullPath(seedFile)}' does not exist; omit --seed to use the built-in sample secrets.", seedFile);
+            // An ArgumentException, not FileNotFoundException: serve reports IOExceptions as failures to bind.
+            throw new ArgumentException($"The seed file '{Path.GetFullPath(seedFile)}' does not exist; omit --seed to use the built-in sample secrets.");
         }
 
         var local = await StartAsync(port, seedFile, cancellationToken: cancellationToken).ConfigureAwait(false);

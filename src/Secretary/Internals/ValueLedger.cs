@@ -80,6 +80,24 @@ internal sealed class ValueLedger
         }
     }
 
+    /// <summary>The ids the entries holding a current-stage value were requested by (O(n): for a reconcile after a reconnect, never on a read).</summary>
+    public List<string> CurrentIds()
+    {
+        lock (_gate)
+        {
+            var ids = new List<string>(_count);
+            for (var entry = _head; entry is not null; entry = entry.LedgerNext)
+            {
+                if (EntryTable.IsCurrent(entry.Key))
+                {
+                    ids.Add(entry.Key.SecretId);
+                }
+            }
+
+            return ids;
+        }
+    }
+
     /// <summary>Every value cached now (O(n): for rebuilding the due queue, never on a read).</summary>
     public List<CachedValue> Values()
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics.Metrics;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +20,8 @@ namespace Secretary.Databases;
 /// backplane — is taken before the password is handed out.</item>
 /// <item><c>VersionChanged</c> of the secret's AWSCURRENT switches new connections at once.</item>
 /// <item>An authentication failure runs <see cref="RecoverAsync"/>: one recovery per failed login (single flight), which
-/// refreshes AWSCURRENT (rate-limited by the cache) and, when that brings nothing new, reads AWSPENDING.</item>
+/// reads AWSCURRENT from the store, then AWSPENDING, then — when AWSPENDING is gone, as finishSecret may have moved
+/// AWSCURRENT meanwhile — AWSCURRENT again. A login that nothing recovered is not retried against the store for a second.</item>
 /// </list>
 /// Passwords are kept per user, so connections of the previous user (alternating-users rotation) still open with its
 /// last known password while the new user takes over.
@@ -28,6 +30,12 @@ internal sealed partial class CredentialTracker : IDisposable
 {
     private static readonly SecretReadOptions PendingRead = new() { VersionStage = SecretRequest.PendingStage };
 
+    /// <summary>A read that only a value fetched from now on satisfies (single flight with other readers of the secret).</summary>
+    private static readonly SecretReadOptions FreshRead = new() { Ttl = TimeSpan.FromMilliseconds(1) };
+
+    /// <summary>After a recovery found nothing for a login, further failures of that login within this pause ask the store nothing.</summary>
+    private static readonly TimeSpan UnrecoveredPause = TimeSpan.FromSeconds(1);
+
     private readonly ISecretCache _cache;
     private readonly string _secretId;
     private readonly SecretaryCredentialOptions _options;
@@ -35,8 +43,16 @@ internal sealed partial class CredentialTracker : IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, string> _passwords = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _failureCounter;
+    private readonly Counter<long> _retryCounter;
+    private readonly Counter<long> _switchCounter;
+    private readonly KeyValuePair<string, object?> _systemTag;
     private DatabaseCredentials? _current;
+    private readonly TimeProvider _time = TimeProvider.System;
     private (DatabaseCredentials Failed, Task<bool> Task)? _recovery;
+    private (DatabaseCredentials Login, long At)? _lastUnrecovered;
     private long _physicalOpens;
     private long _authenticationFailures;
     private long _retriedOpens;
@@ -45,8 +61,14 @@ internal sealed partial class CredentialTracker : IDisposable
     private long _switches;
     private int _disposed;
 
-    public CredentialTracker(ISecretCache cache, string secretId, SecretaryCredentialOptions options, Func<Exception, bool> isAuthenticationFailure)
+    public CredentialTracker(ISecretCache cache, string secretId, SecretaryCredentialOptions options, string system, Func<Exception, bool> isAuthenticationFailure)
     {
+        _systemTag = new("db.system", system);
+        _ownsMeter = options.MeterFactory is null;
+        _meter = options.MeterFactory?.Create("Secretary") ?? new Meter("Secretary");
+        _failureCounter = _meter.CreateCounter<long>("secretary.db.authentication_failures", "{open}", "Opens the database refused for the login");
+        _retryCounter = _meter.CreateCounter<long>("secretary.db.retried_opens", "{open}", "Opens retried after an authentication failure brought new credentials");
+        _switchCounter = _meter.CreateCounter<long>("secretary.db.credential_switches", "{switch}", "Times new connections switched to another login");
         _cache = cache;
         _secretId = secretId;
         _options = options;
@@ -142,7 +164,7 @@ internal sealed partial class CredentialTracker : IDisposable
             failure.Throw();
         }
 
-        Interlocked.Increment(ref _retriedOpens);
+        CountRetry();
         connection = create(Current);
         try
         {
@@ -185,7 +207,7 @@ internal sealed partial class CredentialTracker : IDisposable
             failure.Throw();
         }
 
-        Interlocked.Increment(ref _retriedOpens);
+        CountRetry();
         connection = create(Current);
         try
         {
@@ -223,7 +245,7 @@ internal sealed partial class CredentialTracker : IDisposable
             failure.Throw();
         }
 
-        Interlocked.Increment(ref _retriedOpens);
+        CountRetry();
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -243,7 +265,7 @@ internal sealed partial class CredentialTracker : IDisposable
     /// </summary>
     public async Task<bool> RecoverAsync(DatabaseCredentials failed, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _authenticationFailures);
+        CountFailure();
         Task<bool> recovery;
         lock (_gate)
         {
@@ -277,65 +299,109 @@ internal sealed partial class CredentialTracker : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _cache.VersionChanged -= OnVersionChanged;
+            if (_ownsMeter)
+            {
+                _meter.Dispose();
+            }
         }
+    }
+
+    private void CountFailure()
+    {
+        Interlocked.Increment(ref _authenticationFailures);
+        _failureCounter.Add(1, _systemTag);
+    }
+
+    /// <summary>Counts a retried open; the counter is recorded on the caller's flow (a listener sees the caller's async-local state).</summary>
+    private void CountRetry()
+    {
+        Interlocked.Increment(ref _retriedOpens);
+        _retryCounter.Add(1, _systemTag);
     }
 
     private async Task<bool> RecoverCoreAsync(DatabaseCredentials failed)
     {
         // The flight is shared by every caller that failed with this login: no caller's cancellation ends it.
         await Task.Yield();
-        Log.AuthenticationFailed(_logger, _secretId, failed.Username, failed.VersionId);
-        try
+        lock (_gate)
         {
-            AdoptCurrent(await _cache.RefreshAsync(_secretId, cancellationToken: CancellationToken.None).ConfigureAwait(false));
-        }
-        catch (SecretaryException ex)
-        {
-            Log.RefreshFailed(_logger, _secretId, SecretRequest.CurrentStage, ex.GetType().Name);
+            if (_lastUnrecovered is { } last && last.Login.SameLogin(failed) && _time.GetElapsedTime(last.At) < UnrecoveredPause)
+            {
+                return false; // the same refused login just now: the store is not asked again within the pause
+            }
         }
 
-        var current = Volatile.Read(ref _current)!;
-        if (!current.SameLogin(failed))
+        Log.AuthenticationFailed(_logger, _secretId, failed.Username, failed.VersionId);
+
+        // 1. AWSCURRENT as the store has it now: a rotation this cache has not seen yet.
+        if (await AdoptFreshCurrentAsync(failed).ConfigureAwait(false))
         {
             return true;
         }
 
-        if (!_options.TryPendingOnAuthenticationFailure)
+        if (_options.TryPendingOnAuthenticationFailure)
         {
-            return false;
-        }
-
-        try
-        {
-            var pending = await _cache.RefreshAsync(_secretId, PendingRead, CancellationToken.None).ConfigureAwait(false);
-            if (pending.VersionId != current.VersionId)
+            // 2. AWSPENDING: a single-user rotation between setSecret and finishSecret.
+            var pendingMissing = false;
+            try
             {
-                var credentials = DatabaseCredentials.FromSecret(pending, current.CurrentVersionId, fromPending: true);
-                if (!credentials.SameLogin(failed))
+                var current = Volatile.Read(ref _current)!;
+                var pending = await _cache.RefreshAsync(_secretId, PendingRead, CancellationToken.None).ConfigureAwait(false);
+                if (pending.VersionId != current.VersionId)
                 {
-                    Switch(credentials);
-                    return true;
+                    var credentials = DatabaseCredentials.FromSecret(pending, current.CurrentVersionId, fromPending: true);
+                    if (!credentials.SameLogin(failed))
+                    {
+                        Switch(credentials);
+                        return true;
+                    }
                 }
             }
+            catch (SecretNotFoundException)
+            {
+                pendingMissing = true;
+            }
+            catch (SecretaryException ex)
+            {
+                Log.RefreshFailed(_logger, _secretId, SecretRequest.PendingStage, ex.GetType().Name);
+            }
+
+            // 3. No AWSPENDING: finishSecret may have moved AWSCURRENT after step 1 read it.
+            if (pendingMissing && await AdoptFreshCurrentAsync(failed).ConfigureAwait(false))
+            {
+                return true;
+            }
         }
-        catch (SecretNotFoundException)
+
+        lock (_gate)
         {
-            // No rotation in progress.
-        }
-        catch (SecretaryException ex)
-        {
-            Log.RefreshFailed(_logger, _secretId, SecretRequest.PendingStage, ex.GetType().Name);
+            _lastUnrecovered = (failed, _time.GetTimestamp());
         }
 
         Log.NotRecovered(_logger, _secretId, failed.Username, failed.VersionId);
         return false;
     }
 
+    /// <summary>Reads AWSCURRENT from the store (a value cached before this call does not do) and takes it; true when new connections now log in differently from <paramref name="failed"/>.</summary>
+    private async Task<bool> AdoptFreshCurrentAsync(DatabaseCredentials failed)
+    {
+        try
+        {
+            AdoptCurrent(await _cache.GetAsync(_secretId, FreshRead, CancellationToken.None).ConfigureAwait(false));
+        }
+        catch (SecretaryException ex)
+        {
+            Log.RefreshFailed(_logger, _secretId, SecretRequest.CurrentStage, ex.GetType().Name);
+        }
+
+        return !Volatile.Read(ref _current)!.SameLogin(failed);
+    }
+
     private void CountFailedRetry(Exception ex)
     {
         if (_isAuthenticationFailure(ex))
         {
-            Interlocked.Increment(ref _authenticationFailures);
+            CountFailure();
             Interlocked.Increment(ref _failedRetries);
         }
     }
@@ -422,6 +488,7 @@ internal sealed partial class CredentialTracker : IDisposable
         }
 
         Interlocked.Increment(ref _switches);
+        _switchCounter.Add(1, _systemTag);
         Log.Switched(_logger, _secretId, previous.VersionId, next.VersionId, next.Username, next.FromPending);
         Switched?.Invoke(next);
     }

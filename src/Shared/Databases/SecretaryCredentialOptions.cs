@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
 #if SECRETARY_NPGSQL
@@ -23,6 +24,13 @@ public sealed class SecretaryCredentialOptions
     /// <value>Default: true.</value>
     /// </summary>
     public bool TryPendingOnAuthenticationFailure { get; set; } = true;
+
+    /// <summary>
+    /// Creates the <c>Secretary</c> meter for the counters <c>secretary.db.authentication_failures</c>,
+    /// <c>secretary.db.retried_opens</c> and <c>secretary.db.credential_switches</c> (tagged <c>db.system</c>); a
+    /// private meter when null.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Where the data source logs credential switches and authentication failures (never a password); none when null.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }

@@ -20,7 +20,7 @@ internal static class Boto3
             environment[name] = value;
         }
 
-        return ProcessRunner.RunAsync("python3", [Script, endpoint, "--all"], environment, timeoutSeconds: 900);
+        return ProcessRunner.RunAsync("python3", [Script, endpoint, "--all"], environment, timeout: TimeSpan.FromSeconds(900));
     });
 
     /// <summary>The names of every check the script defines.</summary>

@@ -1,97 +1,39 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Secretary.Conformance.Support;
 
-/// <summary><c>dotnet secretary.dll emulator --port P</c> as a child process on a free loopback port.</summary>
-internal sealed class EmulatorProcess : IAsyncDisposable
+/// <summary><c>secretary emulator --port 0</c> as a child process (<see cref="ServerProcess"/>), on the loopback port it picks.</summary>
+internal sealed partial class EmulatorProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ServerProcess _process;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    private EmulatorProcess(Process process, int port)
+    private EmulatorProcess(ServerProcess process, Uri endpoint)
     {
         _process = process;
-        Port = port;
-        Endpoint = $"http://127.0.0.1:{port}";
+        Port = endpoint.Port;
+        Endpoint = endpoint.GetLeftPart(UriPartial.Authority);
     }
 
     public int Port { get; }
 
     public string Endpoint { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
+
+    [GeneratedRegex(@"listening on (http://\S+)")]
+    private static partial Regex ListeningLine();
 
     public static Task<EmulatorProcess> StartAsync(params string[] extraArguments) => StartAsync(new Dictionary<string, string?>(), extraArguments);
 
     /// <summary>Starts the emulator with extra environment variables (a rotation command inherits them).</summary>
     public static async Task<EmulatorProcess> StartAsync(IDictionary<string, string?> environment, params string[] extraArguments)
     {
-        var port = FreePort();
-        var (fileName, cliArguments) = Repository.CliCommand;
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        foreach (var argument in cliArguments.Concat(["emulator", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Concat(extraArguments))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-        var emulator = new EmulatorProcess(process, port);
-        process.OutputDataReceived += (_, e) => emulator.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => emulator.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            if (process.HasExited)
-            {
-                await emulator.DisposeAsync();
-                throw new InvalidOperationException($"secretary emulator exited with {process.ExitCode}: {emulator.Output}");
-            }
-
-            try
-            {
-                using var response = await emulator._http.GetAsync($"{emulator.Endpoint}/_emulator/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return emulator;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        await emulator.DisposeAsync();
-        throw new TimeoutException("secretary emulator did not answer /_emulator/health within 60 s: " + emulator.Output);
+        var (fileName, cliArguments) = ProcessRunner.CliCommand;
+        var (process, ready) = await ServerProcess.StartAsync(fileName, [.. cliArguments, "emulator", "--port", "0", .. extraArguments], ListeningLine(), environment);
+        return new EmulatorProcess(process, new Uri(ready.Groups[1].Value));
     }
 
     public async Task<JsonObject> AdminGetAsync(string path)
@@ -112,39 +54,11 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     }
 
     /// <summary>Kills the process at once (SIGKILL on Linux), as a crash would.</summary>
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task KillAsync() => _process.KillAsync();
 
     public async ValueTask DisposeAsync()
     {
-        await KillAsync();
-        _process.Dispose();
+        await _process.DisposeAsync();
         _http.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -21,7 +21,7 @@ public sealed class EmulatorProcessFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var sample = Path.Combine(Repository.Root, "samples", "RotationFunction", "single_user_rotation.py");
+        var sample = Path.Combine(RepoRoot.Path, "samples", "RotationFunction", "single_user_rotation.py");
         _emulator = await EmulatorProcess.StartAsync(CheckEnvironment, "--rotation-function", "single-user=cmd:" + sample);
     }
 

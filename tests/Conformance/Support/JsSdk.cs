@@ -10,7 +10,7 @@ internal static class JsSdk
 {
     private static readonly SemaphoreSlim Install = new(1, 1);
 
-    public static string Folder => Path.Combine(Repository.Root, "tests", "Conformance", "js");
+    public static string Folder => Path.Combine(RepoRoot.Path, "tests", "Conformance", "js");
 
     /// <summary>The version of @aws-sdk/client-secrets-manager that package.json pins.</summary>
     public static string PinnedVersion =>
@@ -27,7 +27,7 @@ internal static class JsSdk
                 return;
             }
 
-            var result = await ProcessRunner.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--prefix", Folder], new Dictionary<string, string?>(), timeoutSeconds: 600);
+            var result = await ProcessRunner.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--prefix", Folder], new Dictionary<string, string?>(), timeout: TimeSpan.FromSeconds(600));
             Assert.True(result.ExitCode == 0, "npm ci of the AWS SDK for JavaScript failed (scripts/install-test-deps.sh installs Node.js and npm): " + result);
         }
         finally
@@ -46,7 +46,7 @@ internal static class JsSdk
             variables[name] = value;
         }
 
-        return await ProcessRunner.RunAsync("node", [Path.Combine(Folder, "checks.mjs"), endpoint, "--all"], variables, timeoutSeconds: 900);
+        return await ProcessRunner.RunAsync("node", [Path.Combine(Folder, "checks.mjs"), endpoint, "--all"], variables, timeout: TimeSpan.FromSeconds(900));
     });
 
     public static async Task<string[]> ListAsync()

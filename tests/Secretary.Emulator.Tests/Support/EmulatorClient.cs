@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace Secretary.Emulator.Tests.Support;
 
-/// <summary>A minimal awsJson1_1 client for the emulator: signs with <see cref="SigV4Signer"/>, returns status and JSON.</summary>
+/// <summary>A minimal awsJson1_1 client for the emulator: signs with <see cref="SigV4"/>, returns status and JSON.</summary>
 internal sealed class EmulatorClient : IDisposable
 {
     private readonly HttpClient _http;
@@ -66,7 +66,7 @@ internal sealed class EmulatorClient : IDisposable
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         if (sign)
         {
-            SigV4Signer.Sign(request, body, AccessKey, SecretKey, Region, Clock.GetUtcNow(), service);
+            SigV4.Sign(request, body, AccessKey, SecretKey, Region, Clock.GetUtcNow(), service);
         }
 
         afterSigning?.Invoke(request);

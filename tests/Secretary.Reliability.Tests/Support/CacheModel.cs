@@ -12,7 +12,8 @@ namespace Secretary.Reliability.Tests;
 /// answer during the read) was a transient failure, and only within MaxStale;</item>
 /// <item>a transient failure with nothing usable cached is a <see cref="SecretStoreUnavailableException"/>; a
 /// permanent one is its typed error, remembered at most for NotFoundTtl, and drops the cached value;</item>
-/// <item>a failing secret is asked again at the latest when its backoff (base x2, ±jitter, capped) has passed;</item>
+/// <item>a failing secret is asked again at the latest when its backoff has passed (the next read after a first
+/// failure while it holds a value, then base x2, ±jitter, capped);</item>
 /// <item>after <c>Clear</c> nothing of the old value, its error or its backoff is left: the store is asked again;</item>
 /// <item><c>RefreshAsync</c> asks the store unless it did within MinRefreshInterval, and then answers as that call did;</item>
 /// <item>the counters add up (reads, store calls, stale reads) and the entries stay within MaxEntries.</item>
@@ -398,7 +399,7 @@ internal sealed class CacheModel : IDisposable
         var answered = mine.LastOrDefault(e => e.Outcome == Outcome.Value);
         var permanent = mine.LastOrDefault(e => e.Outcome is Outcome.NotFound or Outcome.Denied);
         var remembered = before.Negative is { } n && now - n.At < NotFoundTtl ? n : null;
-        var retryDue = before.Last?.Outcome == Outcome.Transient && now - before.LastFailureAt > LongestBackoff(before.Failures) + Slack;
+        var retryDue = before.Last?.Outcome == Outcome.Transient && now - before.LastFailureAt > LongestBackoff(before.Failures, before.Good is not null) + Slack;
         var mustHit = good is not null && !before.MaybeEvicted && age < shortest;
         var context = $"{what}: answered {Show(secret, error)}{(found is { } f ? $" (stale {f.IsStale}, age {f.Age.TotalSeconds:0.###} s, from cache {f.FromCache})" : string.Empty)}; " +
             $"held {good?.Secret?.VersionId ?? "nothing"} (age {(good is null ? "-" : $"{age.TotalSeconds:0.###} s")}, TTL {string.Join("/", ttls.Select(t => t.TotalSeconds))} s), " +
@@ -445,7 +446,7 @@ internal sealed class CacheModel : IDisposable
             }
 
             Assert.True(fresh || stale || fromStore, $"The value served is neither the held value within its TTL, nor a stale one allowed, nor the store's answer. {context}");
-            Assert.False(stale && !fresh && !fromStore && mine.Count == 0 && retryDue, $"Served stale without asking the store after the backoff ({LongestBackoff(before.Failures).TotalSeconds:0.###} s at most) had passed. {context}");
+            Assert.False(stale && !fresh && !fromStore && mine.Count == 0 && retryDue, $"Served stale without asking the store after the backoff ({LongestBackoff(before.Failures, before.Good is not null).TotalSeconds:0.###} s at most) had passed. {context}");
             if (stale && !fresh && !fromStore)
             {
                 _staleLow++;
@@ -460,7 +461,7 @@ internal sealed class CacheModel : IDisposable
             case SecretStoreUnavailableException:
                 Assert.True(failing, $"A transient error while the store was not failing. {context}");
                 Assert.True(good is null || age > maxStale || before.MaybeEvicted, $"A transient error although a value within MaxStale ({maxStale.TotalSeconds} s) was held. {context}");
-                Assert.False(mine.Count == 0 && retryDue, $"Failed without asking the store after the backoff ({LongestBackoff(before.Failures).TotalSeconds:0.###} s at most) had passed. {context}");
+                Assert.False(mine.Count == 0 && retryDue, $"Failed without asking the store after the backoff ({LongestBackoff(before.Failures, before.Good is not null).TotalSeconds:0.###} s at most) had passed. {context}");
                 break;
             case SecretNotFoundException or SecretAccessDeniedException:
                 var expected = error is SecretNotFoundException ? Outcome.NotFound : Outcome.Denied;
@@ -610,12 +611,9 @@ internal sealed class CacheModel : IDisposable
         }
     }
 
-    /// <summary>The longest wait the backoff design allows after <paramref name="failures"/> consecutive failures.</summary>
-    private TimeSpan LongestBackoff(int failures)
-    {
-        var seconds = Math.Min(BackoffBase.TotalSeconds * Math.Pow(2, Math.Clamp(failures - 1, 0, 30)), BackoffMax.TotalSeconds);
-        return TimeSpan.FromSeconds(Math.Min(seconds * (1 + _jitter), BackoffMax.TotalSeconds));
-    }
+    /// <summary>The longest wait the backoff design allows after <paramref name="failures"/> consecutive failures (none after the first while a value is held).</summary>
+    private TimeSpan LongestBackoff(int failures, bool holdsValue) =>
+        BackoffBounds.LongestWait(Math.Max(failures, 1), BackoffBase, BackoffMax, _jitter, holdsValue);
 
     private DateTimeOffset Start { get; } = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 

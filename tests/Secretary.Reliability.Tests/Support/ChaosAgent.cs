@@ -88,9 +88,22 @@ internal sealed partial class ChaosAgent : IAsyncDisposable
         return (text, json.RootElement.GetProperty("backend_calls").GetInt64(), json.RootElement.GetProperty("backend_errors").GetInt64());
     }
 
-    /// <summary>The store failures the agent's cache logged for <paramref name="id"/> (event 1, StoreFailed): the consecutive failure count and the retry delay it chose.</summary>
-    public List<(int Failures, double RetrySeconds)> StoreFailures(string id) =>
-        [.. StoreFailedLine().Matches(Process.Output)
+    /// <summary>
+    /// Reads <paramref name="id"/> until the agent answers it. The 1 s store timeout is meant for the faults; a process
+    /// just started may take longer than that for its first store call (loading, first connection), which is not one.
+    /// </summary>
+    public async Task<string> FirstReadAsync(string id)
+    {
+        var read = await Eventually.ValueAsync(() => ReadAsync(id), r => r.Status == HttpStatusCode.OK, $"the agent's first answer for {id}");
+        return read.Version!;
+    }
+
+    /// <summary>
+    /// The store failures the agent's cache logged for <paramref name="id"/> (event 1, StoreFailed) after the first
+    /// <paramref name="since"/> characters of its output: the consecutive failure count and the retry delay it chose.
+    /// </summary>
+    public List<(int Failures, double RetrySeconds)> StoreFailures(string id, int since = 0) =>
+        [.. StoreFailedLine().Matches(Process.Output[since..])
             .Where(m => m.Groups["id"].Value == id)
             .Select(m => (int.Parse(m.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(m.Groups["retry"].Value, System.Globalization.CultureInfo.InvariantCulture)))];
 
