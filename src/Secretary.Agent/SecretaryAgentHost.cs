@@ -104,8 +104,7 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(level);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
-        // A failure to start (a port in use) reaches the caller as an exception: no second copy, with its trace, in the log.
-        builder.Logging.AddFilter((category, entry) => entry < LogLevel.Critical || category is null || !StartFailureCategories.Contains(category));
+        ConsoleLogs.HideStartFailures(builder.Logging);
         if (configureLogging is null)
         {
             var format = ConsoleLogs.Resolve(options.LogFormat, builder.Configuration)
@@ -195,13 +194,6 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
             UnixSocketListener.Remove(UnixSocket);
         }
     }
-
-    // Kestrel and the host log a failed start at Critical with the exception they then throw to StartAsync's caller.
-    private static readonly HashSet<string> StartFailureCategories = new(StringComparer.Ordinal)
-    {
-        "Microsoft.AspNetCore.Server.Kestrel",
-        "Microsoft.Extensions.Hosting.Internal.Host",
-    };
 
     /// <summary>HTTP/1.1 only, behind the connection budget.</summary>
     private static void Admitted(ListenOptions listen)

@@ -64,6 +64,15 @@ internal static class ConsoleLogs
         return logging;
     }
 
+    /// <summary>
+    /// A failure to start (a port in use) reaches the caller as an exception, printed there as one line: the host's
+    /// "Hosting failed to start" (Error) and Kestrel's Critical entry, each with the stack trace, are not logged a second time.
+    /// </summary>
+    /// <remarks>Rules for these categories, the most specific, so that they win over a <c>Microsoft</c> rule; still Warning and up.</remarks>
+    public static ILoggingBuilder HideStartFailures(ILoggingBuilder logging) => logging
+        .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level is >= LogLevel.Warning and < LogLevel.Error)
+        .AddFilter("Microsoft.AspNetCore.Server.Kestrel", level => level is >= LogLevel.Warning and < LogLevel.Critical);
+
     /// <summary>The level of an AWS agent <c>log_level</c> name (debug, info, warn, error, none; any case).</summary>
     public static LogLevel LevelOf(string level) => level.ToLowerInvariant() switch
     {

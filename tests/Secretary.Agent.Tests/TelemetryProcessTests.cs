@@ -67,7 +67,7 @@ public sealed partial class TelemetryProcessTests : IDisposable
         await using var receiver = await OtlpReceiver.StartAsync();
         var (agent, _) = await ServerProcess.StartCliAsync(
             ["serve", "--dev", "--port", "0", "--emulator-port", "0"], BannerEnd(), Environment([("SECRETARY_TOKEN", null), .. Otlp(receiver)]));
-        await using var _ = agent;
+        await using var running = agent;
         var url = AgentLine().Match(agent.Output).Groups[1].Value;
         var tokenFile = Regex.Match(agent.Output, @"\$\(cat (\S+)\)").Groups[1].Value;
         var token = (await File.ReadAllTextAsync(tokenFile)).Trim();
@@ -127,7 +127,7 @@ public sealed partial class TelemetryProcessTests : IDisposable
             ["serve", "--store", "file:samples/dev-secrets.json", "--port", "0"],
             AgentLine(),
             Environment([.. Otlp(receiver), ("OTEL_SERVICE_NAME", "payments-agent"), ("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=staging")]));
-        await using var _ = agent;
+        await using var running = agent;
 
         using (var response = await GetAsync(ready.Groups[1].Value + "/v1/surgicase/main", Token))
         {
@@ -153,7 +153,7 @@ public sealed partial class TelemetryProcessTests : IDisposable
         string[] args = how == "flag" ? ["serve", "-c", config, "--log-format", "json"] : ["serve", "-c", config];
         var environment = how == "flag" ? Environment() : Environment(("Logging__Console__FormatterName", "json"));
         var (agent, ready) = await ServerProcess.StartCliAsync(args, AgentLine(), environment);
-        await using var _ = agent;
+        await using var running = agent;
         var url = ready.Groups[1].Value;
 
         foreach (var path in new[] { "/v1/json", "/secretsmanager/get?secretId=plain&refreshNow=true", "/v1/missing", "/secrets-cache-stats" })
@@ -198,7 +198,7 @@ public sealed partial class TelemetryProcessTests : IDisposable
         var config = Path.Combine(_home, "agent.toml");
         await File.WriteAllTextAsync(config, "log_level = \"DEBUG\"\nhttp_port = 0\nstore = \"file:samples/dev-secrets.json\"\n");
         var (agent, ready) = await ServerProcess.StartCliAsync(["serve", "-c", config, "--log-format", "text"], AgentLine(), Environment());
-        await using var _ = agent;
+        await using var running = agent;
         (await GetAsync(ready.Groups[1].Value + "/v1/surgicase/main", Token)).Dispose();
         var line = await agent.WaitForLineAsync(new Regex(@"^(\S+) dbug: Secretary\.Agent\.Internals\.AgentRequestHandler\[(\d+)\] GET /v1/\{secretId\} 200 "), TimeSpan.FromSeconds(30));
 

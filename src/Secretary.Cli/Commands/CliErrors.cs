@@ -44,15 +44,29 @@ internal static class CliErrors
     /// <summary>The parse errors as one line: what was wrong and where the usage is.</summary>
     public static string ParseErrorLine(ParseResult parse)
     {
-        var messages = parse.Errors.Select(e => e.Message.Trim().TrimEnd('.').Replace(Environment.NewLine, " ", StringComparison.Ordinal)).Distinct();
+        var messages = parse.Errors.Select(e => MessageOf(e, parse)).OfType<string>().Distinct();
         return $"error: {string.Join("; ", messages)}; see '{CommandPath(parse.CommandResult)} --help'.";
     }
 
+    // System.CommandLine's "Required command was not provided" names no command: list them, unless the line already
+    // says which token was not one (that error belongs to the same command result).
+    private static string? MessageOf(ParseError error, ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        if (error.SymbolResult is CommandResult { Command: { Action: null, Subcommands.Count: > 0 } } missing && missing.Command == command
+            && !parse.UnmatchedTokens.Any(token => error.Message.Contains(token, StringComparison.Ordinal)))
+        {
+            return parse.UnmatchedTokens.Count > 0 ? null : $"a command is required: {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
+        }
+
+        return error.Message.Trim().TrimEnd('.').ReplaceLineEndings(" ");
+    }
+
     /// <summary>
-    /// Runs the agent as the AWS agent runs: a configuration it refuses (the message alone on stderr, word for word) or
-    /// a failure to start is exit code 1.
+    /// Runs a server (<c>serve</c>, <c>emulator</c>) as the AWS agent runs: a configuration it refuses (the message alone
+    /// on stderr, word for word) or a failure to start (a port in use, a data file it cannot use) is exit code 1.
     /// </summary>
-    public static async Task<int> RunServeAsync(Func<Task<int>> action)
+    public static async Task<int> RunServerAsync(Func<Task<int>> action)
     {
         try
         {
@@ -72,33 +86,35 @@ internal static class CliErrors
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await Console.Error.WriteLineAsync(ex is SecretaryException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException
+                or InvalidDataException
                 ? $"error: {MessageOf(ex)}"
                 : UnexpectedLine(ex)).ConfigureAwait(false);
             return Unexpected;
         }
     }
 
-    /// <summary>Runs <paramref name="action"/>, turning every failure into one line on stderr and its exit code.</summary>
-    public static async Task<int> RunAsync(Func<Task<int>> action)
+    /// <summary>Runs <paramref name="action"/>, turning every failure into one line on <paramref name="error"/> (stderr) and its exit code.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> action, TextWriter? error = null)
     {
+        error ??= Console.Error;
         try
         {
             return await action().ConfigureAwait(false);
         }
         catch (SecretaryException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Category}: {MessageOf(ex)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: {ex.Category}: {MessageOf(ex)}").ConfigureAwait(false);
             return ExitCode(ex.Category);
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
             or Secretary.Agent.AgentConfigurationException)
         {
-            await Console.Error.WriteLineAsync($"error: {MessageOf(ex)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: {MessageOf(ex)}").ConfigureAwait(false);
             return Usage;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync(UnexpectedLine(ex)).ConfigureAwait(false);
+            await error.WriteLineAsync(UnexpectedLine(ex)).ConfigureAwait(false);
             return Unexpected;
         }
     }

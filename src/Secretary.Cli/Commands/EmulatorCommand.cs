@@ -29,12 +29,19 @@ internal static class EmulatorCommand
             Description = "A rotation function a RotationLambdaARN may name: NAME=http://127.0.0.1:PORT/ or NAME=cmd:PATH (repeat for more).",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        rotationFunctions.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(token => token.Value.IndexOf('=', StringComparison.Ordinal) <= 0))
+            {
+                result.AddError($"--rotation-function expects NAME=http://127.0.0.1:PORT/ or NAME=cmd:PATH, not '{token.Value}'");
+            }
+        });
 
         var command = new Command("emulator", "Run the local Secrets Manager emulator (AWS CLI and SDKs work with --endpoint-url).")
         {
             port, seed, data, accessKey, secretKey, region, verbose, logLevel, logFormat, rotationFunctions,
         };
-        command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CliErrors.RunServerAsync(async () =>
         {
             var options = new EmulatorOptions
             {
@@ -48,12 +55,6 @@ internal static class EmulatorCommand
             foreach (var function in parse.GetValue(rotationFunctions) ?? [])
             {
                 var separator = function.IndexOf('=', StringComparison.Ordinal);
-                if (separator <= 0)
-                {
-                    await Console.Error.WriteLineAsync($"secretary emulator: --rotation-function '{function}' is not NAME=http://127.0.0.1:PORT/ or NAME=cmd:PATH.").ConfigureAwait(false);
-                    return 1;
-                }
-
                 options.RotationFunctions[function[..separator]] = function[(separator + 1)..];
             }
 
@@ -61,27 +62,14 @@ internal static class EmulatorCommand
                 .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
                 .AddEnvironmentVariables()
                 .Build();
-            if (ConsoleLogs.Resolve(parse.GetValue(logFormat), configuration) is not { } format)
-            {
-                await Console.Error.WriteLineAsync($"secretary emulator: {ConsoleLogs.InvalidFormat(configuration[ConsoleLogs.FormatKey])}").ConfigureAwait(false);
-                return 1;
-            }
+            var format = ConsoleLogs.Resolve(parse.GetValue(logFormat), configuration)
+                ?? throw new Secretary.Agent.AgentConfigurationException(ConsoleLogs.InvalidFormat(configuration[ConsoleLogs.FormatKey]));
 
             var level = parse.GetValue(verbose) ? LogLevel.Debug : ConsoleLogs.LevelOf(parse.GetValue(logLevel) ?? "warn");
-            using var loggerFactory = LoggerFactory.Create(logging => ConsoleLogs.AddTo(logging, format)
+            using var loggerFactory = LoggerFactory.Create(logging => ConsoleLogs.HideStartFailures(ConsoleLogs.AddTo(logging, format))
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .SetMinimumLevel(level));
-            EmulatorServer server;
-            try
-            {
-                server = await EmulatorServer.StartAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException)
-            {
-                await Console.Error.WriteLineAsync($"secretary emulator: {ex.Message}").ConfigureAwait(false);
-                return 1;
-            }
-
+            var server = await EmulatorServer.StartAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false);
             await using (server.ConfigureAwait(false))
             {
                 Console.WriteLine($"Secrets Manager emulator listening on {server.Endpoint} (region {options.DefaultRegion}, access key {options.AccessKey}).");
@@ -103,7 +91,7 @@ internal static class EmulatorCommand
             }
 
             return 0;
-        });
+        }));
         return command;
     }
 }

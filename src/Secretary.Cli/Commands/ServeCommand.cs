@@ -44,7 +44,7 @@ internal static class ServeCommand
             dev, port, bind, allowRemote, config, tokenFile, store, region, endpoint, fallbackRegions, profile, ttl, emulatorPort, required, seed, redis, unixSocket, logFormat,
         };
 
-        command.SetAction((result, cancellationToken) => CliErrors.RunServeAsync(async () =>
+        command.SetAction((result, cancellationToken) => CliErrors.RunServerAsync(async () =>
         {
             var options = new SecretaryAgentOptions();
             if (result.GetValue(config) is { } path)

@@ -94,7 +94,13 @@ internal static class WarmCommand
     /// <summary>Warms a batch at a time, drawing a progress bar on stderr (a terminal); the reports are added up.</summary>
     private static async Task<SecretWarmReport> WarmWithProgressAsync(SecretCache cache, List<string> ids, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Only called with stderr on a terminal: ANSI and interactive, whatever TERM-based detection would guess.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Ansi = AnsiSupport.Yes,
+            Interactive = InteractionSupport.Yes,
+        });
         var reports = new List<SecretWarmReport>();
         var started = TimeProvider.System.GetTimestamp();
         await console.Progress()
