@@ -162,7 +162,7 @@ public sealed partial class TelemetryProcessTests : IDisposable
         }
 
         (await GetAsync(url + "/v1/json", "wrong-token")).Dispose();
-        await agent.WaitForLineAsync(new Regex("\"StatusCode\":403"), TimeSpan.FromSeconds(30));
+        await agent.WaitForLineAsync(new Regex("\"Status\":403"), TimeSpan.FromSeconds(30));
         Assert.Equal(0, await agent.TerminateAsync(TimeSpan.FromSeconds(30)));
 
         var lines = agent.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -180,7 +180,7 @@ public sealed partial class TelemetryProcessTests : IDisposable
 
         // The fields by name: one line per request, with its route and status.
         Assert.Contains(entries, e => e.RootElement.GetProperty("State").TryGetProperty("Route", out var route) && route.GetString() == "/v1/{secretId}"
-            && e.RootElement.GetProperty("State").GetProperty("StatusCode").GetInt32() == 200);
+            && e.RootElement.GetProperty("State").GetProperty("Status").GetInt32() == 200);
         Assert.Contains(entries, e => e.RootElement.GetProperty("Message").GetString()!.Contains("listening on " + url, StringComparison.Ordinal));
 
         // Standard output is the banner alone; the log holds no value and no token.
