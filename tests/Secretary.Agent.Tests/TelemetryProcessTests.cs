@@ -221,4 +221,41 @@ public sealed partial class TelemetryProcessTests : IDisposable
         Assert.Equal(1, byConfiguration.ExitCode);
         Assert.Equal("The log format 'xml' isn't valid; use text or json.", byConfiguration.Stderr.Trim());
     }
+
+    [Theory]
+    [InlineData("flag")]
+    [InlineData("configuration")]
+    public async Task The_emulator_logs_json_on_stderr_line_by_line_and_its_banner_on_stdout(string how)
+    {
+        var seed = Path.Combine(_home, "seed.json");
+        await File.WriteAllTextAsync(seed, JsonSerializer.Serialize(new Dictionary<string, string> { ["canary"] = Canary.Json }));
+        string[] args = ["emulator", "--port", "0", "--seed", seed, "--log-level", "debug"];
+        var (emulator, ready) = await ServerProcess.StartCliAsync(
+            how == "flag" ? [.. args, "--log-format", "json"] : args,
+            new Regex(@"emulator listening on (http://\S+)"),
+            how == "flag" ? Environment() : Environment(("Logging__Console__FormatterName", "json")));
+        await using var running = emulator;
+
+        // A signed call: the emulator logs the operation and its outcome, never the value.
+        var result = await ProcessRunner.RunAsync(
+            "aws",
+            ["secretsmanager", "get-secret-value", "--secret-id", "canary", "--endpoint-url", ready.Groups[1].Value.TrimEnd('/'), "--region", "us-east-1"],
+            new Dictionary<string, string?> { ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["HOME"] = _home, ["AWS_PROFILE"] = null });
+        Assert.Equal(0, result.ExitCode);
+        await emulator.WaitForLineAsync(new Regex("GetSecretValue"), TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await emulator.TerminateAsync(TimeSpan.FromSeconds(30)));
+
+        var lines = emulator.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            using var entry = JsonDocument.Parse(line);
+            Assert.True(entry.RootElement.TryGetProperty("Category", out _));
+            Assert.True(entry.RootElement.TryGetProperty("State", out _) || entry.RootElement.TryGetProperty("Message", out _));
+        }
+
+        Assert.StartsWith("Secrets Manager emulator listening on ", emulator.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"LogLevel\"", emulator.StandardOutput, StringComparison.Ordinal);
+        Canary.AssertAbsent([emulator.StandardError, emulator.StandardOutput]);
+    }
 }
