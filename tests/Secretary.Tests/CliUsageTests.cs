@@ -209,6 +209,11 @@ public sealed partial class CliUsageTests : IDisposable
 
         Assert.Equal(7, result.ExitCode);
         Assert.Equal("error: StoreUnavailable: The agent at http://127.0.0.1:9 cannot be reached (ConnectionError); check that it is running (secretary serve).", OneLine(result));
+
+        // ping goes through the same client: the same line, and 1 (unhealthy) for a container health check.
+        var ping = await ProcessRunner.RunCliAsync(["ping", "--agent", "http://127.0.0.1:9"], Environment());
+        Assert.Equal(1, ping.ExitCode);
+        Assert.Equal("error: The agent at http://127.0.0.1:9 cannot be reached (ConnectionError); check that it is running (secretary serve).", OneLine(ping));
     }
 
     [Fact]
@@ -249,6 +254,10 @@ public sealed partial class CliUsageTests : IDisposable
         Assert.Equal("surgicase/main", json.RootElement.GetProperty("name").GetString());
         Assert.False(json.RootElement.GetProperty("stale").GetBoolean());
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("age_seconds").ValueKind);
+
+        var ping = await ProcessRunner.RunCliAsync(["ping", "--agent", ready.Groups[1].Value], Environment());
+        Assert.Equal(0, ping.ExitCode);
+        Assert.Equal("healthy", ping.Stdout.Trim());
     }
 
     [Theory]
