@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Secretary.Emulator.Tests.Support;
+using Secretary.Testing;
 
 namespace Secretary.Databases.Testing;
 
@@ -20,7 +20,7 @@ public sealed class SecretsManagerClient(Uri endpoint) : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(bytes) };
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager." + operation);
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
-        SigV4Signer.Sign(request, bytes, "test", "test", Region, TimeProvider.System.GetUtcNow());
+        SigV4.Sign(request, bytes, "test", "test", Region, TimeProvider.System.GetUtcNow());
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return response.IsSuccessStatusCode

@@ -93,6 +93,46 @@ public sealed class OutageTests
     }
 
     [Fact]
+    public async Task An_outage_that_starts_while_values_are_fresh_ends_for_every_secret_within_15_seconds_while_readers_keep_reading()
+    {
+        using var f = new CacheFixture();
+        var ids = Enumerable.Range(0, 9).Select(i => $"app/{i}").ToList();
+        foreach (var id in ids)
+        {
+            f.Store.Set(id, "v1");
+            await f.Cache.GetAsync(id);
+        }
+
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        f.Store.Fault = Outage;
+        for (var step = 0; step < 6_000; step++) // 600 s, every secret read every 100 ms
+        {
+            foreach (var id in ids)
+            {
+                Assert.Equal("v1", (await f.Cache.GetAsync(id)).SecretString);
+            }
+
+            await f.IdleAsync();
+            f.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        foreach (var id in ids)
+        {
+            f.Store.Set(id, "v2");
+        }
+
+        f.Store.Fault = null;
+        var steps = 0;
+        while (ids.Any(id => f.Cache.GetAsync(id).Result.SecretString != "v2"))
+        {
+            Assert.True(steps < 150, $"a secret was still stale {steps / 10.0} s after the store came back");
+            await f.IdleAsync();
+            f.Time.Advance(TimeSpan.FromMilliseconds(100));
+            steps++;
+        }
+    }
+
+    [Fact]
     public async Task Probing_stops_when_no_secret_fails()
     {
         using var f = new CacheFixture();

@@ -399,7 +399,9 @@ internal sealed class CacheModel : IDisposable
         var answered = mine.LastOrDefault(e => e.Outcome == Outcome.Value);
         var permanent = mine.LastOrDefault(e => e.Outcome is Outcome.NotFound or Outcome.Denied);
         var remembered = before.Negative is { } n && now - n.At < NotFoundTtl ? n : null;
-        var retryDue = before.Last?.Outcome == Outcome.Transient && now - before.LastFailureAt > LongestBackoff(before.Failures, before.Good is not null) + Slack;
+        // The next read retries a first failure only while the entry surely still holds its value (an evicted one waits out the backoff).
+        var heldValue = before.Good is not null && !before.MaybeEvicted;
+        var retryDue = before.Last?.Outcome == Outcome.Transient && now - before.LastFailureAt > LongestBackoff(before.Failures, heldValue) + Slack;
         var mustHit = good is not null && !before.MaybeEvicted && age < shortest;
         var context = $"{what}: answered {Show(secret, error)}{(found is { } f ? $" (stale {f.IsStale}, age {f.Age.TotalSeconds:0.###} s, from cache {f.FromCache})" : string.Empty)}; " +
             $"held {good?.Secret?.VersionId ?? "nothing"} (age {(good is null ? "-" : $"{age.TotalSeconds:0.###} s")}, TTL {string.Join("/", ttls.Select(t => t.TotalSeconds))} s), " +
@@ -446,7 +448,7 @@ internal sealed class CacheModel : IDisposable
             }
 
             Assert.True(fresh || stale || fromStore, $"The value served is neither the held value within its TTL, nor a stale one allowed, nor the store's answer. {context}");
-            Assert.False(stale && !fresh && !fromStore && mine.Count == 0 && retryDue, $"Served stale without asking the store after the backoff ({LongestBackoff(before.Failures, before.Good is not null).TotalSeconds:0.###} s at most) had passed. {context}");
+            Assert.False(stale && !fresh && !fromStore && mine.Count == 0 && retryDue, $"Served stale without asking the store after the backoff ({LongestBackoff(before.Failures, heldValue).TotalSeconds:0.###} s at most) had passed. {context}");
             if (stale && !fresh && !fromStore)
             {
                 _staleLow++;
@@ -461,7 +463,7 @@ internal sealed class CacheModel : IDisposable
             case SecretStoreUnavailableException:
                 Assert.True(failing, $"A transient error while the store was not failing. {context}");
                 Assert.True(good is null || age > maxStale || before.MaybeEvicted, $"A transient error although a value within MaxStale ({maxStale.TotalSeconds} s) was held. {context}");
-                Assert.False(mine.Count == 0 && retryDue, $"Failed without asking the store after the backoff ({LongestBackoff(before.Failures, before.Good is not null).TotalSeconds:0.###} s at most) had passed. {context}");
+                Assert.False(mine.Count == 0 && retryDue, $"Failed without asking the store after the backoff ({LongestBackoff(before.Failures, heldValue).TotalSeconds:0.###} s at most) had passed. {context}");
                 break;
             case SecretNotFoundException or SecretAccessDeniedException:
                 var expected = error is SecretNotFoundException ? Outcome.NotFound : Outcome.Denied;
