@@ -148,6 +148,15 @@ public sealed partial class CliUsageTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_refuses_the_aws_stores_flags_for_another_store()
+    {
+        var result = await ProcessRunner.RunCliAsync(["serve", "--store", Store, "--port", "0", "--fallback-region", "us-west-2"], Environment());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("--fallback-region and --profile apply to --store aws only.", OneLine(result));
+    }
+
+    [Fact]
     public async Task Serve_with_a_profile_signs_with_its_credentials_in_its_region_and_takes_fallback_regions()
     {
         await File.WriteAllTextAsync(Path.Combine(_home, "config"), "[profile ops]\nregion = eu-west-1\n");

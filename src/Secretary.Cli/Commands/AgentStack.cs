@@ -75,7 +75,7 @@ internal sealed class AgentStack : IAsyncDisposable
         }
     }
 
-    private static bool IsAws(string spec) => spec.Split(':', 2)[0].Equals("aws", StringComparison.OrdinalIgnoreCase);
+    public static bool IsAws(string spec) => spec.Split(':', 2)[0].Equals("aws", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The profile named by <c>--profile</c>, else <c>AWS_PROFILE</c>, as the AWS agent would find it: its credentials (for the

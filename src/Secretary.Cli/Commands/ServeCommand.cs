@@ -69,6 +69,13 @@ internal static class ServeCommand
             {
                 options.FallbackRegions = [.. fallbacks];
             }
+
+            // As get and warm: the AWS store's flags are refused for another store rather than ignored.
+            if (!result.GetValue(dev) && !AgentStack.IsAws(options.Store) && (result.GetValue(profile) is not null || result.GetValue(fallbackRegions) is { Length: > 0 }))
+            {
+                throw new AgentConfigurationException("--fallback-region and --profile apply to --store aws only.");
+            }
+
             options.TtlSeconds = result.GetValue(ttl) ?? options.TtlSeconds;
             options.Redis = result.GetValue(redis) ?? options.Redis;
             options.UnixSocket = result.GetValue(unixSocket) ?? options.UnixSocket;
