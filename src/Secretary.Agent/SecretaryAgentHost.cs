@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry.Metrics;
 using Secretary.Agent.Internals;
+using Secretary.Shared;
 
 namespace Secretary.Agent;
 
@@ -56,7 +56,10 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
     /// <summary>Starts an agent over <paramref name="store"/>.</summary>
     /// <param name="options">Settings; validated, every problem reported in one <see cref="AgentConfigurationException"/>.</param>
     /// <param name="store">Where secrets come from; disposed with the agent when disposable.</param>
-    /// <param name="configureLogging">Adds log providers; by default one line per message on the console at <see cref="SecretaryAgentOptions.LogLevel"/>.</param>
+    /// <param name="configureLogging">
+    /// Adds log providers; by default one line per message on standard error at <see cref="SecretaryAgentOptions.LogLevel"/>, as
+    /// text or JSON (<see cref="SecretaryAgentOptions.LogFormat"/>).
+    /// </param>
     /// <param name="timeProvider">The cache's clock; <see cref="TimeProvider.System"/> when null (tests pass a fake one).</param>
     /// <param name="attachBackplane">
     /// Attaches a fleet backplane (e.g. Redis, when <see cref="SecretaryAgentOptions.Redis"/> is set) to the agent's cache once
@@ -96,17 +99,17 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
         });
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
+        var level = ConsoleLogs.LevelOf(options.LogLevel);
         builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LevelOf(options.LogLevel));
+        builder.Logging.SetMinimumLevel(level);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        ConsoleLogs.HideStartFailures(builder.Logging);
         if (configureLogging is null)
         {
-            builder.Logging.AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                console.UseUtcTimestamp = true;
-            });
+            var format = ConsoleLogs.Resolve(options.LogFormat, builder.Configuration)
+                ?? throw new AgentConfigurationException(ConsoleLogs.InvalidFormat(builder.Configuration[ConsoleLogs.FormatKey]));
+            ConsoleLogs.AddTo(builder.Logging, format);
         }
         else
         {
@@ -115,7 +118,7 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
 
         if (options.LogToFile)
         {
-            AgentFileLog.AddTo(builder.Logging, LevelOf(options.LogLevel));
+            AgentFileLog.AddTo(builder.Logging, level);
         }
 
         var services = builder.Services;
@@ -130,15 +133,12 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
             sp.GetRequiredService<ILogger<SecretCache>>(),
             sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton(new ReadinessState([.. options.RequiredSecrets.Distinct(StringComparer.Ordinal)]));
-        services.AddSingleton<AgentMetrics>();
         services.AddSingleton(new ServedSecrets(options.CacheSize));
         services.AddSingleton(sp => new ConnectionBudget(
             MaxOpenConnections(options), options.MaxConn, AgentDefaults.AnonymousInFlight,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secretary.Agent.Connections")));
         services.AddHostedService<RequiredSecretsWarmer>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(SecretCacheMeterName, AgentMetrics.MeterName)
-            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+        AgentTelemetry.AddTo(services, builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<AgentRequestHandler>();
@@ -195,8 +195,6 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
         }
     }
 
-    private const string SecretCacheMeterName = "Secretary";
-
     /// <summary>HTTP/1.1 only, behind the connection budget.</summary>
     private static void Admitted(ListenOptions listen)
     {
@@ -224,13 +222,4 @@ public sealed partial class SecretaryAgentHost : IAsyncDisposable
 
     /// <summary>The version in the start line (as the AWS agent writes it: <c>Agent/VERSION listening on http://127.0.0.1:PORT</c>).</summary>
     public const string Version = "secretary-0.1.0";
-
-    private static LogLevel LevelOf(string level) => level.ToLowerInvariant() switch
-    {
-        "debug" => LogLevel.Debug,
-        "warn" => LogLevel.Warning,
-        "error" => LogLevel.Error,
-        "none" => LogLevel.None,
-        _ => LogLevel.Information,
-    };
 }

@@ -15,9 +15,15 @@ public sealed class SecretaryAgentOptions
 
     /// <summary>
     /// Writes the log to <c>./logs/secrets_manager_agent.log</c>, rolled at 10 MB, 5 old files kept, as the AWS agent does
-    /// (<c>log_to_file</c>). <value>Default: false: the log goes to standard output (the AWS agent's default is true).</value>
+    /// (<c>log_to_file</c>). <value>Default: false: the log goes to standard error (the AWS agent's default is true).</value>
     /// </summary>
     public bool LogToFile { get; set; }
+
+    /// <summary>
+    /// The console log format, <c>text</c> or <c>json</c> (one JSON object a line, the fields by name); both on standard error.
+    /// <value>Default: null: the standard key <c>Logging:Console:FormatterName</c> (<c>Logging__Console__FormatterName=json</c>), else text.</value>
+    /// </summary>
+    public string? LogFormat { get; set; }
 
     /// <summary>The port to listen on on 127.0.0.1 (<c>http_port</c>). <value>Default: 2773. Range: 1024 to 65535, or 0 for any free port.</value></summary>
     public int HttpPort { get; set; } = AgentDefaults.HttpPort;
@@ -224,6 +230,11 @@ public sealed class SecretaryAgentOptions
         if ((RequiredSecrets ?? []).Any(id => !SecretIds.IsValid(id)))
         {
             problems.Add("required_secrets has an invalid secret id.");
+        }
+
+        if (LogFormat is not null && Secretary.Shared.ConsoleLogs.Resolve(LogFormat, null) is null)
+        {
+            problems.Add(Secretary.Shared.ConsoleLogs.InvalidFormat(LogFormat));
         }
 
         return problems;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using Secretary.Cli.Commands;
 
 // Lambda starts every file in /opt/extensions with no arguments: the layer's extensions/secretary is the agent,
@@ -8,7 +10,12 @@ if (args.Length == 0 && Environment.GetEnvironmentVariable(Secretary.Agent.Lambd
     return await CliErrors.RunServeAsync(() => LambdaExtensionMode.RunAsync()).ConfigureAwait(false);
 }
 
-var root = new RootCommand("Secretary: a cached, fail-safe secrets manager and local agent.");
+// Named secretary whatever the file that runs it (dotnet Secretary.Cli.dll, the tool's shim, the native binary).
+var root = new Command("secretary", "Secretary: a cached, fail-safe secrets manager and local agent.")
+{
+    new HelpOption(),
+    new VersionOption(),
+};
 root.Subcommands.Add(GetCommand.Create());
 root.Subcommands.Add(WarmCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
@@ -17,4 +24,29 @@ root.Subcommands.Add(InvalidateCommand.Create());
 root.Subcommands.Add(StatsCommand.Create());
 root.Subcommands.Add(PingCommand.Create());
 
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+// The root's help ends with the exit codes, for scripts.
+var help = root.Options.OfType<HelpOption>().Single();
+help.Action = new ExitCodesHelpAction(help.Action!, root);
+
+var parse = root.Parse(args);
+
+// A parse error is a usage error (2): one line saying what was expected, never the .NET type of the value.
+if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction or null)
+{
+    await Console.Error.WriteLineAsync(CliErrors.ParseErrorLine(parse)).ConfigureAwait(false);
+    return CliErrors.Usage;
+}
+
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+}
+catch (OperationCanceledException)
+{
+    return 130;
+}
+catch (Exception ex)
+{
+    await Console.Error.WriteLineAsync(CliErrors.UnexpectedLine(ex)).ConfigureAwait(false);
+    return CliErrors.Unexpected;
+}

@@ -27,6 +27,7 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
     private readonly bool _ownsHttp;
     private readonly Uri _getUri;
     private readonly Uri _statsUri;
+    private readonly Uri _pingUri;
     private readonly AgentTokenProvider _token;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, bool> _stale = new(StringComparer.Ordinal);
@@ -62,6 +63,7 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
         var baseUri = new Uri(options.Url.EndsWith('/') ? options.Url : options.Url + "/", UriKind.Absolute);
         _getUri = new Uri(baseUri, "secretsmanager/get");
         _statsUri = new Uri(baseUri, "secrets-cache-stats");
+        _pingUri = new Uri(baseUri, "ping");
         _token = AgentTokenProvider.Resolve(options, baseUri.Port);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Log.Created(_logger, baseUri.ToString(), _token.Source);
@@ -84,7 +86,18 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
     public bool IsAgentServingStale => !_stale.IsEmpty;
 
     /// <inheritdoc />
-    public async Task<Secret> GetSecretAsync(SecretRequest request, CancellationToken cancellationToken = default)
+    public async Task<Secret> GetSecretAsync(SecretRequest request, CancellationToken cancellationToken = default) =>
+        (await LookupAsync(request, cancellationToken).ConfigureAwait(false)).Secret;
+
+    /// <summary>
+    /// Reads a secret through the agent, with what the agent says of it: <see cref="SecretLookup.IsStale"/> when it answered
+    /// with <c>X-Secretary-Stale: true</c> (its own store is failing), and then <see cref="SecretLookup.Age"/> from its
+    /// <c>Age</c> header; a fresh answer's age is not reported by the agent and is zero.
+    /// </summary>
+    /// <param name="request">The secret, version id or stage.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The secret and its staleness; <see cref="SecretLookup.FromCache"/> is always false.</returns>
+    public async Task<SecretLookup> LookupAsync(SecretRequest request, CancellationToken cancellationToken = default)
     {
         request.Validate();
         var query = "?secretId=" + Uri.EscapeDataString(request.SecretId);
@@ -106,18 +119,29 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
             {
                 _stale[request.SecretId] = true;
                 Log.AgentStale(_logger, request.SecretId);
-            }
-            else
-            {
-                _stale.TryRemove(request.SecretId, out _);
+                return new SecretLookup(secret, true, headers.Age ?? TimeSpan.Zero, false);
             }
 
-            return secret;
+            _stale.TryRemove(request.SecretId, out _);
+            return new SecretLookup(secret, false, TimeSpan.Zero, false);
         }
 
         var (type, text) = ParseError(body);
         Log.Failed(_logger, request.SecretId, status, type ?? "unknown");
         throw MapError(request.SecretId, status, type, text);
+    }
+
+    /// <summary>
+    /// Asks the agent's <c>/ping</c> (without the token, which it does not need; the listener is checked all the same): true when it answers 200
+    /// <c>healthy</c>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when the agent is healthy, false when it answered anything else.</returns>
+    /// <exception cref="SecretStoreUnavailableException">The agent cannot be reached or did not answer in time.</exception>
+    public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
+    {
+        var (status, _, body) = await SendAsync(_pingUri, null, cancellationToken, withToken: false).ConfigureAwait(false);
+        return status == 200 && System.Text.Encoding.UTF8.GetString(body).Trim() == "healthy";
     }
 
     /// <summary>The agent's stats document (<c>/secrets-cache-stats</c>, with the token), as JSON text.</summary>
@@ -134,11 +158,12 @@ public sealed partial class AgentSecretStore : ISecretStore, IDisposable
         throw MapError(null, status, type, text);
     }
 
-    private async Task<(int Status, System.Net.Http.Headers.HttpResponseHeaders Headers, byte[] Body)> SendAsync(Uri uri, string? secretId, CancellationToken cancellationToken)
+    private async Task<(int Status, System.Net.Http.Headers.HttpResponseHeaders Headers, byte[] Body)> SendAsync(
+        Uri uri, string? secretId, CancellationToken cancellationToken, bool withToken = true)
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, uri);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (_token.Current() is { } token)
+        if (withToken && _token.Current() is { } token)
         {
             message.Headers.TryAddWithoutValidation(_options.TokenHeader, token);
         }

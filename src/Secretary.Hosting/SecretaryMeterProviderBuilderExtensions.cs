@@ -5,18 +5,18 @@ namespace OpenTelemetry.Metrics;
 /// <summary>Adds Secretary's metrics to OpenTelemetry.</summary>
 public static class SecretaryMeterProviderBuilderExtensions
 {
-    /// <summary>The meter of the cache: hits, misses, stale reads, store calls, refresh durations, entries.</summary>
+    /// <summary>The meter of the cache and the fleet backplane: hits, misses, stale reads, store calls, refresh durations, entries, backplane state.</summary>
     public const string CacheMeterName = SecretaryHostingDefaults.CacheMeterName;
 
-    /// <summary>The meter of the agent (<c>secretary serve</c>): requests by route and status.</summary>
-    public const string AgentMeterName = SecretaryHostingDefaults.AgentMeterName;
-
-    /// <summary>Subscribes to the <c>Secretary</c> and <c>Secretary.Agent</c> meters.</summary>
+    /// <summary>
+    /// Subscribes to the <c>Secretary</c> meter. (The agent's HTTP metrics are ASP.NET Core's own,
+    /// <c>http.server.request.duration</c>: <c>AddAspNetCoreInstrumentation()</c>.)
+    /// </summary>
     /// <param name="builder">The meter provider builder, for example in <c>AddOpenTelemetry().WithMetrics(...)</c>.</param>
     /// <returns>The builder, for chaining.</returns>
     public static MeterProviderBuilder AddSecretaryInstrumentation(this MeterProviderBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddMeter(CacheMeterName, AgentMeterName);
+        return builder.AddMeter(CacheMeterName);
     }
 }

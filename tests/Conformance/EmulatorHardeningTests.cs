@@ -84,7 +84,7 @@ public sealed class EmulatorHardeningTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var line = Assert.Single(lines);
-        Assert.StartsWith("secretary emulator: ", line, StringComparison.Ordinal);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal); // every command's failure line (docs/cli.md)
         Assert.Contains(Path.Combine(_directory, "no-such-dir"), line, StringComparison.Ordinal);
         Assert.Contains("does not exist", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stdout + result.Stderr, StringComparison.Ordinal);

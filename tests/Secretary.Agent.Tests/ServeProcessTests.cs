@@ -231,13 +231,17 @@ public sealed partial class ServeProcessTests : IDisposable
         Assert.Contains("missing: 400 ResourceNotFoundException", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Sigterm_stops_the_agent_cleanly_and_the_log_holds_no_secret_value()
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    public async Task Sigterm_stops_the_agent_cleanly_and_the_log_holds_no_secret_value(string logFormat)
     {
         var secrets = Path.Combine(_home, "secrets.json");
         await File.WriteAllTextAsync(secrets, $$"""{"canary": {"password": "{{Canary.Value}}"}, "plain": "{{Canary.Value}}"}""");
         var (agent, ready) = await ServerProcess.StartCliAsync(
-            ["serve", "--store", "file:" + secrets, "--port", "0"], AgentLine(), Environment(("SECRETARY_TOKEN", "t"), ("SECRETARY__LOGLEVEL", "debug")));
+            ["serve", "--store", "file:" + secrets, "--port", "0", "--log-format", logFormat],
+            AgentLine(),
+            Environment(("SECRETARY_TOKEN", "t"), ("SECRETARY__LOGLEVEL", "debug")));
         await using var _ = agent;
         var url = ready.Groups[1].Value;
         Assert.Equal(HttpStatusCode.OK, await GetAsync(url, "t", "/v1/canary"));
@@ -247,7 +251,7 @@ public sealed partial class ServeProcessTests : IDisposable
         var exit = await agent.TerminateAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, exit);
-        Assert.Contains("/v1/{secretId} 200", agent.Output, StringComparison.Ordinal);
+        Assert.Contains(logFormat == "json" ? "\"Route\":\"/v1/{secretId}\",\"Status\":200" : "/v1/{secretId} 200", agent.Output, StringComparison.Ordinal);
         Canary.AssertAbsent([agent.Output]);
     }
 }

@@ -80,7 +80,7 @@ public sealed class ToolTests(ToolTests.InstalledTool tool) : IClassFixture<Tool
         await agent.TerminateAsync(TimeSpan.FromSeconds(30));
         var gone = await ProcessRunner.RunAsync(secretary, ["ping", "--agent", url, "--timeout", "5"], _nuget.Environment, workingDirectory: _nuget.Directory);
         Assert.Equal(1, gone.ExitCode);
-        Assert.StartsWith($"error: {url}/ping did not answer", gone.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"error: The agent at {url} cannot be reached", gone.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

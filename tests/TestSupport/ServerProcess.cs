@@ -9,6 +9,8 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
     private readonly List<(Regex Pattern, TaskCompletionSource<Match> Signal)> _waiters = [];
 
     private ServerProcess(Process process) => _process = process;
@@ -21,6 +23,30 @@ public sealed class ServerProcess : IAsyncDisposable
             lock (_output)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>What the process wrote to stdout so far.</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    /// <summary>What the process wrote to stderr so far.</summary>
+    public string StandardError
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _stderr.ToString();
             }
         }
     }
@@ -41,8 +67,8 @@ public sealed class ServerProcess : IAsyncDisposable
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         var readyTask = server.WaitForLineAsync(ready, timeout ?? TimeSpan.FromSeconds(60));
-        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data, server._stdout);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data, server._stderr);
         process.Exited += (_, _) => server.OnExit();
         process.Start();
         process.BeginOutputReadLine();
@@ -124,7 +150,7 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private void OnLine(string? line)
+    private void OnLine(string? line, StringBuilder stream)
     {
         if (line is null)
         {
@@ -135,6 +161,7 @@ public sealed class ServerProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            stream.AppendLine(line);
             foreach (var waiter in _waiters.ToList())
             {
                 var match = waiter.Pattern.Match(line);

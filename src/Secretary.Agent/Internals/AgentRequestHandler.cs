@@ -46,7 +46,6 @@ internal sealed partial class AgentRequestHandler
     private readonly AgentToken _token;
     private readonly SecretaryAgentOptions _options;
     private readonly ReadinessState _readiness;
-    private readonly AgentMetrics _metrics;
     private readonly ConnectionBudget _budget;
     private readonly ServedSecrets _served;
     private readonly TimeProvider _time;
@@ -63,7 +62,6 @@ internal sealed partial class AgentRequestHandler
         AgentToken token,
         SecretaryAgentOptions options,
         ReadinessState readiness,
-        AgentMetrics metrics,
         ConnectionBudget budget,
         ServedSecrets served,
         TimeProvider time,
@@ -74,7 +72,6 @@ internal sealed partial class AgentRequestHandler
         _token = token;
         _options = options;
         _readiness = readiness;
-        _metrics = metrics;
         _budget = budget;
         _served = served;
         _time = time;
@@ -90,6 +87,7 @@ internal sealed partial class AgentRequestHandler
         var started = _time.GetTimestamp();
         var (path, query) = TargetOf(context);
         var route = RouteOf(path);
+        AgentTelemetry.Tag(context, route == UnknownRoute ? null : route);
         try
         {
             await DispatchAsync(context, route, path, query).ConfigureAwait(false);
@@ -112,7 +110,6 @@ internal sealed partial class AgentRequestHandler
         {
             var status = context.Response.StatusCode;
             var elapsed = _time.GetElapsedTime(started);
-            _metrics.Request(route, status, elapsed);
             Log.Request(_logger, context.Request.Method, route, status, elapsed.TotalMilliseconds);
         }
     }

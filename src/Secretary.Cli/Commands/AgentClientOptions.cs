@@ -4,7 +4,7 @@ using Secretary.Hosting;
 namespace Secretary.Cli.Commands;
 
 /// <summary>
-/// The options of the commands that talk to a running agent (<c>get --agent</c>, <c>stats</c>), and the one client they
+/// The options of the commands that talk to a running agent (<c>get --agent</c>, <c>stats</c>, <c>ping</c>), and the one client they
 /// use: <see cref="AgentSecretStore"/> (no proxy, the listener checked to be the agent's user before the token is sent).
 /// </summary>
 internal sealed class AgentClientOptions
@@ -31,12 +31,12 @@ internal sealed class AgentClientOptions
         command.Options.Add(AgentUser);
     }
 
-    public AgentSecretStore Create(string url, ParseResult result) => new(new AgentSecretStoreOptions
+    public AgentSecretStore Create(string url, ParseResult result, TimeSpan? timeout = null) => new(new AgentSecretStoreOptions
     {
         Url = url,
         TokenFile = result.GetValue(TokenFile),
         UnixSocket = result.GetValue(UnixSocket),
         AgentUser = result.GetValue(AgentUser),
-        Timeout = TimeSpan.FromSeconds(30),
+        Timeout = timeout ?? TimeSpan.FromSeconds(30),
     });
 }

@@ -19,10 +19,18 @@ internal sealed class AgentStack : IAsyncDisposable
 
     public EmulatorServer? Emulator => _local?.Emulator;
 
-    public static async Task<AgentStack> StartAsync(SecretaryAgentOptions options, bool dev, int emulatorPort, string? seed, CancellationToken cancellationToken)
+    /// <param name="options">The agent's settings.</param>
+    /// <param name="dev">Development mode: an in-process emulator seeded with <paramref name="seed"/> or the built-in samples.</param>
+    /// <param name="emulatorPort">With <paramref name="dev"/>: the emulator's port.</param>
+    /// <param name="seed">With <paramref name="dev"/>: a seed file, or null.</param>
+    /// <param name="profile">The shared-config profile of the AWS store's credentials (and region), or null for the SDK's chain.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<AgentStack> StartAsync(
+        SecretaryAgentOptions options, bool dev, int emulatorPort, string? seed, string? profile, CancellationToken cancellationToken)
     {
         LocalAws? local = null;
         ISecretStore store;
+        Amazon.Runtime.AWSCredentials? profileCredentials = null;
         if (dev)
         {
             local = await LocalAws.StartDevAsync(emulatorPort, seed, cancellationToken).ConfigureAwait(false);
@@ -34,7 +42,12 @@ internal sealed class AgentStack : IAsyncDisposable
         }
         else
         {
-            store = StoreFactory.Create(options.Store, options.Region, options.FallbackRegions, options.EndpointUrl, options.CredentialsFilePath);
+            if (IsAws(options.Store))
+            {
+                profileCredentials = ResolveProfile(options, profile);
+            }
+
+            store = StoreFactory.Create(options.Store, options.Region, options.FallbackRegions, options.EndpointUrl, options.CredentialsFilePath, profile);
         }
 
         try
@@ -43,7 +56,7 @@ internal sealed class AgentStack : IAsyncDisposable
             var primary = store is CompositeSecretStore composite ? composite.Stores[0] : store;
             if (options.ValidateCredentials && primary is Secretary.Aws.AwsSecretsManagerStore && options.CredentialsFilePath is null)
             {
-                var credentials = dev ? new Amazon.Runtime.BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey) : null;
+                var credentials = dev ? new Amazon.Runtime.BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey) : profileCredentials;
                 await CredentialsCheck.ValidateAsync(options, credentials, cancellationToken).ConfigureAwait(false);
             }
 
@@ -62,6 +75,31 @@ internal sealed class AgentStack : IAsyncDisposable
 
             throw;
         }
+    }
+
+    public static bool IsAws(string spec) => spec.Split(':', 2)[0].Equals("aws", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The profile named by <c>--profile</c>, else <c>AWS_PROFILE</c>, as the AWS agent would find it: its credentials (for the
+    /// start-up check) and its region when none is set. A profile that does not exist stops the agent (exit 1).
+    /// </summary>
+    private static Amazon.Runtime.AWSCredentials? ResolveProfile(SecretaryAgentOptions options, string? profile)
+    {
+        var name = profile ?? (Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } variable ? variable.Trim() : null);
+        if (name is null)
+        {
+            return null;
+        }
+
+        var chain = new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain();
+        if (!chain.TryGetProfile(name, out var found))
+        {
+            throw new AgentConfigurationException(
+                $"The AWS profile '{name}'{(profile is null ? " (AWS_PROFILE)" : string.Empty)} was not found in the shared config or credentials file (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE).");
+        }
+
+        options.Region ??= found.Region?.SystemName;
+        return profile is not null && chain.TryGetAWSCredentials(name, out var credentials) ? credentials : null;
     }
 
     public async Task PrintBannerAsync(TextWriter output)

@@ -10,8 +10,6 @@ namespace Secretary.Cli.Commands;
 /// </summary>
 internal static class InvalidateCommand
 {
-    public const int RedisUnreachable = 9;
-
     public static Command Create()
     {
         var id = new Argument<string>("id") { Description = "The secret's name or ARN." };
@@ -42,7 +40,7 @@ internal static class InvalidateCommand
             catch (RedisBackplaneException ex)
             {
                 await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-                return RedisUnreachable;
+                return CliErrors.RedisUnreachable;
             }
         }));
         return command;

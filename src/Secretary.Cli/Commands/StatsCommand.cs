@@ -9,7 +9,7 @@ internal static class StatsCommand
 {
     public static Command Create()
     {
-        var agent = new Option<string>("--agent") { Description = "The agent's URL.", DefaultValueFactory = _ => "http://127.0.0.1:2773" };
+        var agent = CliOptions.AgentUrl();
         var json = new Option<bool>("--json") { Description = "Print the document as JSON instead of a table." };
         var client = new AgentClientOptions();
         var command = new Command("stats", "Print a running agent's cache statistics.") { agent, json };

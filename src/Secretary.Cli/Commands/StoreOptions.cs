@@ -104,10 +104,17 @@ internal sealed class StoreOptions
     {
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var argument = colon < 0 || colon == spec.Length - 1 ? null : spec[(colon + 1)..];
-        return KindOf(spec) switch
+        var kind = KindOf(spec);
+        var profile = result.GetValue(Profile);
+        if (profile is null && kind is "aws" or "ssm")
         {
-            "aws" => CreateAws(result.GetValue(Region) ?? argument, result.GetValue(FallbackRegions) ?? [], result.GetValue(EndpointUrl), result.GetValue(Profile)),
-            "ssm" => CreateParameterStore(result.GetValue(Region), argument, result.GetValue(EndpointUrl), result.GetValue(Profile)),
+            CheckEnvironmentProfile();
+        }
+
+        return kind switch
+        {
+            "aws" => CreateAws(result.GetValue(Region) ?? argument, result.GetValue(FallbackRegions) ?? [], result.GetValue(EndpointUrl), profile),
+            "ssm" => CreateParameterStore(result.GetValue(Region), argument, result.GetValue(EndpointUrl), profile),
             _ => SecretStores.Create(spec),
         };
     }
@@ -135,6 +142,20 @@ internal sealed class StoreOptions
         }
 
         return new(options);
+    }
+
+    /// <summary>
+    /// <c>AWS_PROFILE</c> naming no profile is refused as <c>--profile</c> naming none is (exit 2), as the AWS CLI refuses it,
+    /// rather than surfacing later as the SDK's failure to find credentials.
+    /// </summary>
+    public static void CheckEnvironmentProfile()
+    {
+        if (Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } name
+            && !new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain().TryGetProfile(name.Trim(), out _))
+        {
+            throw new ArgumentException(
+                $"The AWS profile '{name.Trim()}' (AWS_PROFILE) was not found in the shared config or credentials file (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE).");
+        }
     }
 
     /// <summary>The AWS store for the CLI flags (also for <c>serve</c>): unset values come from the environment and the profile.</summary>

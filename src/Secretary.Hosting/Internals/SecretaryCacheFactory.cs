@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,8 @@ internal static class SecretaryCacheFactory
         SecretaryStoreFactory.Create(
             services.GetRequiredService<IOptions<SecretaryOptions>>().Value,
             services.GetService<ILoggerFactory>(),
-            services.GetRequiredService<TimeProvider>());
+            services.GetRequiredService<TimeProvider>(),
+            services.GetService<IHostEnvironment>()?.EnvironmentName);
 
     public static SecretCache CreateCache(IServiceProvider services)
     {

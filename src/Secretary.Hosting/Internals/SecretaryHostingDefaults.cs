@@ -6,7 +6,6 @@ internal static class SecretaryHostingDefaults
     public const string SectionName = "Secretary";
     public const string StoreKind = "aws";
     public const string CacheMeterName = "Secretary";
-    public const string AgentMeterName = "Secretary.Agent";
     public const string AgentUrl = "http://127.0.0.1:2773";
     public const string AgentTokenHeader = "X-Aws-Parameters-Secrets-Token";
     public const string HealthCheckName = "secretary";

@@ -7,7 +7,14 @@ namespace Secretary.Hosting.Internals;
 /// <summary>Builds the store <see cref="SecretaryOptions"/> names; specs joined by commas (<c>aws,ssm</c>) build a <see cref="CompositeSecretStore"/>.</summary>
 internal static class SecretaryStoreFactory
 {
-    public static ISecretStore Create(SecretaryOptions options, ILoggerFactory? loggerFactory, TimeProvider timeProvider)
+    /// <param name="options">The validated options.</param>
+    /// <param name="loggerFactory">The host's loggers, if any.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="environmentName">
+    /// The host's environment (<c>IHostEnvironment.EnvironmentName</c>), which the file store's refusal of Production
+    /// follows unless <c>File:EnvironmentName</c> is set: a host with no environment variable is Production.
+    /// </param>
+    public static ISecretStore Create(SecretaryOptions options, ILoggerFactory? loggerFactory, TimeProvider timeProvider, string? environmentName = null)
     {
         var specs = SecretaryOptions.StoreSpecsOf(options.Store);
         if (specs.Length == 1)
@@ -46,7 +53,7 @@ internal static class SecretaryStoreFactory
                 return new FileSecretStore(new FileSecretStoreOptions
                 {
                     Path = file.Path,
-                    EnvironmentName = file.EnvironmentName,
+                    EnvironmentName = file.EnvironmentName ?? environmentName,
                     AllowInProduction = file.AllowInProduction,
                     TimeProvider = file.TimeProvider ?? timeProvider,
                 });
