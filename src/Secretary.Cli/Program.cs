@@ -7,7 +7,7 @@ using Secretary.Cli.Commands;
 // registered with the Extensions API (the AWS Parameters and Secrets Lambda Extension's contract).
 if (args.Length == 0 && Environment.GetEnvironmentVariable(Secretary.Agent.LambdaExtensionSettings.RuntimeApiVariable) is { Length: > 0 })
 {
-    return await CliErrors.RunServeAsync(() => LambdaExtensionMode.RunAsync()).ConfigureAwait(false);
+    return await CliErrors.RunServerAsync(() => LambdaExtensionMode.RunAsync()).ConfigureAwait(false);
 }
 
 // Named secretary whatever the file that runs it (dotnet Secretary.Cli.dll, the tool's shim, the native binary).

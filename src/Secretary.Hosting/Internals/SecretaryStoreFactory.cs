@@ -19,7 +19,7 @@ internal static class SecretaryStoreFactory
         var specs = SecretaryOptions.StoreSpecsOf(options.Store);
         if (specs.Length == 1)
         {
-            return CreateOne(specs[0], options, loggerFactory, timeProvider);
+            return CreateOne(specs[0], options, loggerFactory, timeProvider, environmentName);
         }
 
         var stores = new List<ISecretStore>();
@@ -27,7 +27,7 @@ internal static class SecretaryStoreFactory
         {
             foreach (var spec in specs)
             {
-                stores.Add(CreateOne(spec, options, loggerFactory, timeProvider));
+                stores.Add(CreateOne(spec, options, loggerFactory, timeProvider, environmentName));
             }
 
             return new CompositeSecretStore(stores[0], stores.Skip(1));
@@ -43,7 +43,7 @@ internal static class SecretaryStoreFactory
         }
     }
 
-    private static ISecretStore CreateOne(string spec, SecretaryOptions options, ILoggerFactory? loggerFactory, TimeProvider timeProvider)
+    private static ISecretStore CreateOne(string spec, SecretaryOptions options, ILoggerFactory? loggerFactory, TimeProvider timeProvider, string? environmentName)
     {
         var kind = SecretaryOptions.StoreKindOf(spec);
         switch (kind)
