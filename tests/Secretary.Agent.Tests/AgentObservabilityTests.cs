@@ -2,6 +2,11 @@ using System.Net;
 
 namespace Secretary.Agent.Tests;
 
+/// <summary>
+/// Runs alone: an OpenTelemetry meter provider listens to every meter named <c>Secretary</c> in the process, so the
+/// cache of another test's agent running at the same time (same cache name, same tags) would be read in its place.
+/// </summary>
+[Collection(nameof(MetricsReadAlone))]
 public sealed class AgentObservabilityTests
 {
     [Fact]
@@ -75,3 +80,6 @@ public sealed class AgentObservabilityTests
         Assert.Equal(HttpStatusCode.OK, (await f.Anonymous.SendAsync(request)).StatusCode);
     }
 }
+
+[CollectionDefinition(nameof(MetricsReadAlone), DisableParallelization = true)]
+public sealed class MetricsReadAlone;
