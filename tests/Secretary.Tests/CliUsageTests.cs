@@ -104,9 +104,9 @@ public sealed partial class CliUsageTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "get", "", "--store", Store }, "error: A secret id must be 1 to 2048 characters with no control characters.")]
-    [InlineData(new[] { "get", "x" }, "error: No store given: pass --store file:PATH or --store aws, or set SECRETARY_STORE.")]
-    [InlineData(new[] { "get", "x", "--store", "nosuchkind:abc" }, "error: Unknown store 'nosuchkind'. Known stores: aws, file; others are registered with SecretStores.Register.")]
-    [InlineData(new[] { "get", "x", "--store", Store, "--region", "us-east-1" }, "error: --region, --fallback-region, --endpoint-url and --profile apply to --store aws only.")]
+    [InlineData(new[] { "get", "x" }, "error: No store given: pass --store file:PATH, --store aws or --store ssm, or set SECRETARY_STORE.")]
+    [InlineData(new[] { "get", "x", "--store", "nosuchkind:abc" }, "error: Unknown store 'nosuchkind'. Known stores: aws, file, ssm; others are registered with SecretStores.Register.")]
+    [InlineData(new[] { "get", "x", "--store", Store, "--region", "us-east-1" }, "error: --region, --endpoint-url and --profile apply to --store aws and --store ssm only.")]
     [InlineData(new[] { "warm", "--from-file", "no-such-ids.txt", "--store", Store }, "error: The ids file 'no-such-ids.txt' does not exist; give one id a line, or '-' for stdin.")]
     public async Task A_usage_error_found_when_running_is_one_line_and_exits_2(string[] args, string expected)
     {
