@@ -256,7 +256,7 @@ public sealed partial class SecretCache
         {
             if (secret is not null)
             {
-                value = new CachedValue(secret, now, now + RefreshOffset(Volatile.Read(ref entry.Ttl), _options.RefreshAhead));
+                value = new CachedValue(secret, Math.Min(flight.StartedAt, now), now, now + RefreshOffset(Volatile.Read(ref entry.Ttl), _options.RefreshAhead));
                 stored = Accept(entry, flight, value, now, out previousVersion);
                 recovered = _recovery.Answered(now);
             }

@@ -28,8 +28,9 @@ public sealed partial class SecretCache
                 continue;
             }
 
-            var readAt = wallNow - ToTimeSpan(now - value.FetchedAt);
-            if ((versionId is not null && value.Secret.VersionId == versionId) || observedAt <= readAt)
+            // Older than the question, not the answer: a change made while the store was being asked may be missing from it.
+            var askedAt = wallNow - ToTimeSpan(now - value.AskedAt);
+            if ((versionId is not null && value.Secret.VersionId == versionId) || observedAt <= askedAt)
             {
                 continue; // a duplicate, or older than what we hold
             }

@@ -23,6 +23,27 @@ public sealed class RemoteChangeTests
     }
 
     [Fact]
+    public async Task A_change_seen_while_a_read_was_under_way_refreshes_after_it_even_when_the_read_ended_later()
+    {
+        using var f = new CacheFixture();
+        f.Store.Set("k", "v1");
+        f.Store.Block();
+        var read = f.Cache.GetAsync("k").AsTask(); // the store is asked now
+        await f.Store.WaitForCallsAsync(1);
+        f.Time.Advance(TimeSpan.FromMilliseconds(500));
+        var observedAt = f.Time.GetUtcNow(); // the change is published elsewhere while the read is under way
+        f.Time.Advance(TimeSpan.FromMilliseconds(500));
+        f.Store.Release();
+        Assert.Equal("v1", (await read).SecretString); // the store's answer predates the change
+        var v2 = f.Store.Set("k", "v2");
+
+        // The message is newer than the question, though older than the answer: the value may predate the change.
+        Assert.True(f.Cache.HandleRemoteChange("k", null, v2.VersionId, observedAt));
+        await f.IdleAsync();
+        Assert.Equal("v2", (await f.Cache.GetAsync("k")).SecretString);
+    }
+
+    [Fact]
     public async Task Duplicate_and_stale_messages_make_no_store_call()
     {
         using var f = new CacheFixture();

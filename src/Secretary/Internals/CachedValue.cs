@@ -5,9 +5,12 @@ namespace Secretary.Internals;
 /// but for <see cref="Due"/>, which the due queue sets once <see cref="RefreshAt"/> has passed,
 /// so the hit path needs no clock read: a hit is "entry found and not due".
 /// </summary>
-internal sealed class CachedValue(Secret secret, long fetchedAt, long refreshAt)
+internal sealed class CachedValue(Secret secret, long askedAt, long fetchedAt, long refreshAt)
 {
     public Secret Secret { get; } = secret;
+
+    /// <summary>When the store was asked: a change made after it may be missing from the answer, however late it came.</summary>
+    public long AskedAt { get; } = askedAt;
 
     public long FetchedAt { get; } = fetchedAt;
 
