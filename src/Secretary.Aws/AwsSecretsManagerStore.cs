@@ -3,6 +3,7 @@ using Amazon;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Secretary.Aws.Internals;
+using Secretary.Internals.Aws;
 
 namespace Secretary.Aws;
 
@@ -306,7 +307,7 @@ public sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
         }
     }
 
-    private SecretsManagerClient CreateClientFor(string region, string? serviceUrl, AwsStoreSettings settings)
+    private SecretsManagerClient CreateClientFor(string region, string? serviceUrl, AwsClientSettings settings)
     {
         var config = new SecretsManagerConfig
         {
@@ -334,7 +335,7 @@ public sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
         return settings.Credentials is { } credentials ? new SecretsManagerClient(credentials, config) : new SecretsManagerClient(config);
     }
 
-    private RegionTarget CreateTarget(string region, string? serviceUrl, int index, AwsStoreSettings settings) =>
+    private RegionTarget CreateTarget(string region, string? serviceUrl, int index, AwsClientSettings settings) =>
         new(region, serviceUrl, index, CreateClientFor(region, serviceUrl, settings));
 
     private static partial class Log
