@@ -115,8 +115,11 @@ public sealed class SecretaryAgentOptions
     /// <summary>Secrets warmed at start; <c>/readyz</c> is 503 until all are cached.</summary>
     public IList<string> RequiredSecrets { get; set; } = [];
 
-    /// <summary>Fraction of the TTL after which a read starts a background refresh. <value>Default: 0.8. Range: (0, 1].</value></summary>
-    public double RefreshAhead { get; set; } = AgentDefaults.RefreshAhead;
+    /// <summary>
+    /// Fraction of the TTL after which a read starts a background refresh. <value>Default: null — the cache refreshes
+    /// at TTL − max(1 s, 10 × the store's p99 latency), at most 0.2 × TTL early. Range: (0, 1].</value>
+    /// </summary>
+    public double? RefreshAhead { get; set; }
 
     /// <summary>How old a value may be when served stale during a store outage. <value>Default: 86,400 s. Range: 0 or more.</value></summary>
     public int MaxStaleSeconds { get; set; } = AgentDefaults.MaxStaleSeconds;
@@ -207,9 +210,9 @@ public sealed class SecretaryAgentOptions
             problems.Add("store must be 'aws' or 'file:PATH'.");
         }
 
-        if (double.IsNaN(RefreshAhead) || RefreshAhead <= 0 || RefreshAhead > 1)
+        if (RefreshAhead is { } ahead && (double.IsNaN(ahead) || ahead <= 0 || ahead > 1))
         {
-            problems.Add($"refresh_ahead must be greater than 0 and at most 1 (was {RefreshAhead}).");
+            problems.Add($"refresh_ahead must be greater than 0 and at most 1 (was {ahead}).");
         }
 
         if (MaxStaleSeconds < 0)

@@ -41,8 +41,9 @@ public sealed class SecretaryOptions
     public IDictionary<string, TimeSpan> SecretTtls { get; set; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the fraction of the TTL after which the first reader starts a background refresh.</summary>
-    /// <value>Default 0.8. Range: greater than 0, at most 1 (off).</value>
-    public double RefreshAhead { get; set; } = 0.8;
+    /// <value>Default null: the cache refreshes at TTL − max(1 s, 10 × the store's p99 latency), at most 0.2 × TTL early.
+    /// Range: greater than 0, at most 1 (off).</value>
+    public double? RefreshAhead { get; set; }
 
     /// <summary>Gets or sets how old a value may be and still be served, flagged stale, while the store fails.</summary>
     /// <value>Default 24 h. Range: zero or more.</value>

@@ -15,7 +15,7 @@ public sealed class OptionsTests
         var options = new SecretaryOptions();
         Assert.Equal("aws", options.Store);
         Assert.Equal(TimeSpan.FromSeconds(300), options.DefaultTtl);
-        Assert.Equal(0.8, options.RefreshAhead);
+        Assert.Null(options.RefreshAhead); // the lead follows the store's latency
         Assert.Equal(TimeSpan.FromHours(24), options.MaxStale);
         Assert.Equal(1024, options.MaxEntries);
         Assert.Empty(options.RequiredSecrets);
@@ -150,6 +150,7 @@ public sealed class OptionsTests
         // Only the registered clock moved: the value aged on it, and expired on it.
         Assert.Equal((first.VersionId, TimeSpan.FromSeconds(58)), (within.Secret.VersionId, within.Age));
         Assert.Equal(second.VersionId, past.Secret.VersionId); // on the system clock 60 s would not have passed
+        Assert.False(past.FromCache); // the refresh-ahead point (59 s) was never read: the value expired
         Assert.Equal(2, store.Calls);
     }
 }

@@ -11,7 +11,6 @@ internal static class AgentDefaults
     public const string PathPrefix = "/v1/";
     public const string LogLevel = "info";
     public const string Store = "aws";
-    public const double RefreshAhead = 0.8;
     public const int MaxStaleSeconds = 86_400;
     public const int MaxBodyBytes = 64 * 1024;
     public const int MaxHeaderBytes = 32 * 1024;
