@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Secretary.Aws.Internals;
+using Secretary.Internals.Aws;
 
 namespace Secretary.Aws;
 
@@ -158,11 +158,7 @@ public sealed partial class AwsSecretsManagerStoreOptions
         return copy;
     }
 
-    internal static bool IsRegionName(string? region) => region is not null && RegionPattern().IsMatch(region);
+    internal static bool IsRegionName(string? region) => AwsClientSettings.IsRegionName(region);
 
-    private static bool IsServiceUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
-
-    [GeneratedRegex("^[a-z]{2}(-[a-z0-9]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant)]
-    private static partial Regex RegionPattern();
+    private static bool IsServiceUrl(string url) => AwsClientSettings.IsServiceUrl(url);
 }

@@ -8,5 +8,5 @@ internal static class AwsStoreSettings
     /// <exception cref="ArgumentException">No region can be found, the profile does not exist, or the endpoint is not a URL.</exception>
     public static AwsClientSettings Resolve(AwsSecretsManagerStoreOptions options) => AwsClientSettings.Resolve(
         options.Region, options.Profile, options.Credentials, options.ServiceUrl, options.Environment,
-        "AWS_ENDPOINT_URL_SECRETS_MANAGER", "Secrets Manager", AwsSecretsManagerStoreOptions.IsRegionName);
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER", "Secrets Manager");
 }

@@ -8,5 +8,5 @@ internal static class ParameterStoreSettings
     /// <exception cref="ArgumentException">No region can be found, the profile does not exist, or the endpoint is not a URL.</exception>
     public static AwsClientSettings Resolve(AwsParameterStoreOptions options) => AwsClientSettings.Resolve(
         options.Region, options.Profile, options.Credentials, options.ServiceUrl, options.Environment,
-        "AWS_ENDPOINT_URL_SSM", "Parameter Store", AwsParameterStoreOptions.IsRegionName);
+        "AWS_ENDPOINT_URL_SSM", "Parameter Store");
 }

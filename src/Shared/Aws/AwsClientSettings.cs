@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 
@@ -10,7 +11,7 @@ namespace Secretary.Internals.Aws;
 /// <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS</c>) and the credentials (explicit, a named profile's, or null for the SDK's
 /// default chain, resolved per request). One file, linked into Secretary.Aws and Secretary.ParameterStore.
 /// </summary>
-internal sealed record AwsClientSettings(string Region, string? ServiceUrl, AWSCredentials? Credentials)
+internal sealed partial record AwsClientSettings(string Region, string? ServiceUrl, AWSCredentials? Credentials)
 {
     /// <param name="region">The region the options name, or null.</param>
     /// <param name="profile">The profile the options name, or null (then <c>AWS_PROFILE</c>, then <c>default</c>, for the region only).</param>
@@ -19,7 +20,6 @@ internal sealed record AwsClientSettings(string Region, string? ServiceUrl, AWSC
     /// <param name="environment">Reads an environment variable.</param>
     /// <param name="endpointVariable">The service's own endpoint variable (<c>AWS_ENDPOINT_URL_SECRETS_MANAGER</c>, <c>AWS_ENDPOINT_URL_SSM</c>).</param>
     /// <param name="serviceName">The service as messages name it.</param>
-    /// <param name="isRegionName">Whether a string is a region name.</param>
     /// <exception cref="ArgumentException">No region can be found, the profile does not exist, or the endpoint is not a URL.</exception>
     public static AwsClientSettings Resolve(
         string? region,
@@ -28,8 +28,7 @@ internal sealed record AwsClientSettings(string Region, string? ServiceUrl, AWSC
         string? serviceUrl,
         Func<string, string?> environment,
         string endpointVariable,
-        string serviceName,
-        Func<string, bool> isRegionName)
+        string serviceName)
     {
         CredentialProfile? named = null;
         var chain = new CredentialProfileStoreChain();
@@ -51,7 +50,7 @@ internal sealed record AwsClientSettings(string Region, string? ServiceUrl, AWSC
             ?? NullIfEmpty(environment("AWS_DEFAULT_REGION"))
             ?? (named ?? TryProfile(chain, profile ?? NullIfEmpty(environment("AWS_PROFILE")) ?? "default"))?.Region?.SystemName
             ?? throw new ArgumentException("No AWS region: set Region (--region), AWS_REGION or AWS_DEFAULT_REGION, or a region in the profile.");
-        if (!isRegionName(resolvedRegion))
+        if (!IsRegionName(resolvedRegion))
         {
             throw new ArgumentException($"The AWS region '{resolvedRegion}' is not a region name such as us-east-1.");
         }
@@ -79,5 +78,15 @@ internal sealed record AwsClientSettings(string Region, string? ServiceUrl, AWSC
         }
     }
 
+    /// <summary>Whether <paramref name="region"/> is a region name such as us-east-1.</summary>
+    public static bool IsRegionName(string? region) => region is not null && RegionPattern().IsMatch(region);
+
+    /// <summary>Whether <paramref name="url"/> is an absolute http or https URL.</summary>
+    public static bool IsServiceUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z0-9]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RegionPattern();
 }
