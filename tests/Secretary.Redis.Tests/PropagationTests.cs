@@ -188,6 +188,10 @@ public sealed class PropagationTests(ITestOutputHelper output)
         await redis.RestartAsync();
         await Fleet.EventuallyAsync(() => late.Backplane.State == "connected", "the backplane connects", TimeSpan.FromSeconds(30));
 
+        // After connecting, the backplane re-reads what the cache holds once; let it finish, so that the change below
+        // can reach the cache only through the message.
+        await Fleet.EventuallyAsync(() => late.Backplane.Metrics.Reconciled >= 1, "the reconnect re-read is done", TimeSpan.FromSeconds(30));
+
         // Once Redis counts this subscriber (a publish about a secret nobody holds reports one receiver), one message is enough.
         var probe = new SecretChangeMessage("nobody/holds/this", null, null, "test", DateTimeOffset.UtcNow);
         var options = new RedisBackplaneOptions { Configuration = redis.Configuration };
